@@ -1,0 +1,81 @@
+// Command ferretdb runs embedded FerretDB 1.x on SQLite: the local stand-in
+// for MongoDB on machines without containers (see deploy/local/ferretdb.sh).
+// The upstream cmd/ferretdb cannot be used from the module proxy because it
+// panics on a missing generated version file; the embeddable package does not.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/FerretDB/FerretDB/build/version"
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listenAddr := flag.String("listen-addr", "127.0.0.1:27018", "TCP address to serve the MongoDB wire protocol on")
+	sqliteDir := flag.String("sqlite-dir", "data", "directory holding one SQLite file per database")
+	flag.Parse()
+
+	// Catch signals first: a supervisor's early SIGTERM must still end in a
+	// clean stop (exit 0), not the default abrupt death.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	// FerretDB wants an absolute, existing directory as a "file:" URL ending in "/".
+	dir, err := filepath.Abs(*sqliteDir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err = os.MkdirAll(dir, 0o755); err != nil {
+		log.Fatal(err)
+	}
+	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/", OmitHost: true}).String()
+
+	// FerretDB logs each connection at info level and dumps every failed
+	// command (each E11000, each client's endSessions) as multi-line warnings;
+	// errors only, so that the line below stays readable under a supervisor.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+
+	// Embedded FerretDB reports ferretdbVersion "unknown" in buildInfo and
+	// serverStatus; fill it in so that clients can tell which release runs.
+	v := ferretVersion()
+	version.Get().Version = v
+
+	// New binds the listener, so a busy port fails here rather than later.
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	log.Printf("FerretDB %s listening on %s (data %s)", v, f.MongoDBURI(), dir)
+	if err = f.Run(ctx); err != nil {
+		log.Fatal(err)
+	}
+	log.Print("FerretDB stopped")
+}
+
+// ferretVersion is the FerretDB module version this binary was built with.
+func ferretVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == "github.com/FerretDB/FerretDB" {
+				return m.Version
+			}
+		}
+	}
+	return "(unknown version)"
+}
