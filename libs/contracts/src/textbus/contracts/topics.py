@@ -1,0 +1,98 @@
+"""The topic registry: every topic, what its key is, who produces and who consumes it.
+
+Names are ``<area>.<what>.v<major>``. Services create the topics they use at
+start-up from this registry, so the registry is the single source of truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SERVICES = ("numbers", "assignments", "carrier-gateway", "domain-subscriber", "inbound-router")
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    key: str
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    description: str
+    partitions: int = 3
+
+    def __post_init__(self) -> None:
+        unknown = set(self.producers + self.consumers) - set(SERVICES) - {"external"}
+        if unknown:
+            raise ValueError(f"{self.name}: unknown services {sorted(unknown)}")
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        name="numbers.commands.v1",
+        key="E.164 phone number",
+        producers=("numbers", "assignments"),
+        consumers=("numbers",),
+        description="Every mutation of a phone number, applied by its one owner in order.",
+    ),
+    Topic(
+        name="numbers.events.v1",
+        key="E.164 phone number",
+        producers=("numbers",),
+        consumers=("assignments", "carrier-gateway", "inbound-router", "domain-subscriber"),
+        description="What happened to a phone number, and command outcomes.",
+    ),
+    Topic(
+        name="assignments.events.v1",
+        key="user, group or enterprise id",
+        producers=("assignments",),
+        consumers=("numbers", "inbound-router"),
+        description="Users, SMS groups, sync tasks and enterprise settings as they change.",
+    ),
+    Topic(
+        name="directory.events.v1",
+        key="user id",
+        producers=("external",),
+        consumers=("assignments",),
+        description="Directory users published by other systems.",
+    ),
+    Topic(
+        name="carriers.events.v1",
+        key="carrier profile id",
+        producers=("carrier-gateway",),
+        consumers=("numbers", "domain-subscriber"),
+        description="Carrier profiles as they are created, changed and deleted (never credentials).",
+    ),
+    Topic(
+        name="sms.activity.v1",
+        key="E.164 phone number",
+        producers=("carrier-gateway", "inbound-router"),
+        consumers=("numbers",),
+        description="A message was sent from or received on a number (feeds last activity).",
+    ),
+    Topic(
+        name="domains.events.v1",
+        key="E.164 phone number",
+        producers=("domain-subscriber",),
+        consumers=("numbers",),
+        description="A number's domain subscription expired or was renewed.",
+    ),
+)
+
+_BY_NAME = {t.name: t for t in TOPICS}
+
+
+def topic(name: str) -> Topic:
+    """The registered topic called ``name``; an unregistered name is a programming error."""
+    return _BY_NAME[name]
+
+
+def dead_letter_topic(service: str) -> str:
+    """Where a service's consumer group puts records it cannot process, with the reason."""
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}")
+    return f"{service}.deadletter.v1"
+
+
+def topics_of(service: str) -> tuple[Topic, ...]:
+    """The topics ``service`` produces or consumes."""
+    return tuple(t for t in TOPICS if service in t.producers + t.consumers)
