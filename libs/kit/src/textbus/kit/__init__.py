@@ -1,0 +1,1 @@
+"""The service kit: what every textbus service is built from, written once."""

@@ -1,0 +1,246 @@
+"""The one way a service talks to Kafka.
+
+- Producers wait for all in-sync replicas and are idempotent (acks=all).
+- Consumers commit a record's offset only after its handler returned, so a
+  crash before the commit redelivers it (at-least-once); handlers make their
+  effects idempotent (see ``textbus.kit.mongo.apply_once``).
+- A record that cannot be decoded or validated, or whose handler keeps failing,
+  goes to the service's dead-letter topic with the reason, and the consumer
+  goes on. Infrastructure errors (database or broker unreachable) are retried
+  with back-off, never dead-lettered: the record is fine, the world is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiokafka import ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream._internal.middlewares import BaseMiddleware
+from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry, Counter
+from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
+
+from textbus.contracts import Envelope, Topic, dead_letter_topic
+from textbus.kit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+# Errors that say nothing about the record: retry it until the world recovers.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    ConnectionFailure,
+    KafkaConnectionError,
+    ConnectionError,
+    TimeoutError,
+)
+# Errors that say the record itself is bad: no retry can help.
+MALFORMED_ERRORS: tuple[type[BaseException], ...] = (
+    ValidationError,
+    json.JSONDecodeError,
+    UnicodeDecodeError,
+)
+
+
+class PermanentFailure(Exception):
+    """A handler's way to say a record can never be applied; it goes to the dead-letter topic."""
+
+
+@dataclass
+class DeadLetters:
+    """Decides what happens to a record whose handler raised, and sends it to the dead-letter topic."""
+
+    topic: str
+    group: str
+    registry: CollectorRegistry
+    max_attempts: int = 3
+    max_backoff_seconds: float = 5.0
+    broker: KafkaBroker | None = None
+    _attempts: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.dead_lettered = Counter(
+            "textbus_dead_letters_total",
+            "Records sent to the dead-letter topic",
+            ["source_topic", "reason"],
+            registry=self.registry,
+        )
+
+    def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware:
+        return _DeadLetterMiddleware(msg, context=context, dead_letters=self)
+
+    async def handle_failure(self, record: ConsumerRecord, error: BaseException) -> bool:
+        """True when the failure is dealt with (dead-lettered); False to redeliver the record."""
+        position = (record.topic, record.partition, record.offset)
+        attempt = self._attempts.get(position, 0) + 1
+        if isinstance(error, MALFORMED_ERRORS):
+            reason = "malformed"
+        elif isinstance(error, PermanentFailure):
+            reason = "rejected"
+        elif isinstance(error, INFRASTRUCTURE_ERRORS):
+            await self._back_off(attempt)
+            self._attempts[position] = attempt
+            log.warning("infrastructure error, will redeliver", extra=_where(record, error))
+            return False
+        elif attempt < self.max_attempts:
+            await self._back_off(attempt)
+            self._attempts[position] = attempt
+            log.warning("handler failed, will redeliver", extra=_where(record, error), exc_info=error)
+            return False
+        else:
+            reason = "handler-failed"
+        await self._publish(record, error, reason, attempt)
+        self._attempts.pop(position, None)
+        return True
+
+    def succeeded(self, record: ConsumerRecord) -> None:
+        self._attempts.pop((record.topic, record.partition, record.offset), None)
+
+    async def _back_off(self, attempt: int) -> None:
+        await asyncio.sleep(min(0.1 * 2**attempt, self.max_backoff_seconds))
+
+    async def _publish(
+        self, record: ConsumerRecord, error: BaseException, reason: str, attempts: int
+    ) -> None:
+        assert self.broker is not None, "DeadLetters.broker is set by create_broker"
+        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+        headers.update(
+            {
+                "x-dead-letter-reason": reason,
+                "x-dead-letter-error": f"{type(error).__name__}: {error}"[:2000],
+                "x-dead-letter-attempts": str(attempts),
+                "x-original-topic": record.topic,
+                "x-original-partition": str(record.partition),
+                "x-original-offset": str(record.offset),
+                "x-consumer-group": self.group,
+            }
+        )
+        await self.broker.publish(record.value or b"", topic=self.topic, key=record.key, headers=headers)
+        self.dead_lettered.labels(record.topic, reason).inc()
+        log.error("record dead-lettered", extra={**_where(record, error), "reason": reason})
+
+
+def _where(record: ConsumerRecord, error: BaseException) -> dict[str, Any]:
+    return {
+        "topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+        "error": f"{type(error).__name__}: {error}",
+    }
+
+
+class _DeadLetterMiddleware(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, context: Any, dead_letters: DeadLetters) -> None:
+        super().__init__(msg, context=context)
+        self.dead_letters = dead_letters
+
+    async def after_processed(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_val: BaseException | None = None,
+        exc_tb: TracebackType | None = None,
+    ) -> bool | None:
+        if not isinstance(self.msg, ConsumerRecord):
+            return False
+        if exc_val is None:
+            self.dead_letters.succeeded(self.msg)
+            return False
+        if isinstance(exc_val, asyncio.CancelledError):
+            return False
+        # Returning True suppresses the error, so the acknowledgement middleware commits.
+        return await self.dead_letters.handle_failure(self.msg, exc_val)
+
+
+@dataclass
+class Messaging:
+    """A service's broker and its topic naming; built once in bootstrap."""
+
+    settings: ServiceSettings
+    broker: KafkaBroker
+    router: KafkaRouter
+
+    def topic_name(self, name: str) -> str:
+        return self.settings.topic_name(name)
+
+    def subscribe(self, topic: Topic, **kwargs: Any) -> Callable[[Any], Any]:
+        """Register a handler on ``topic`` in the service's consumer group, committing after it."""
+        return self.router.subscriber(
+            self.topic_name(topic.name),
+            group_id=self.settings.consumer_group,
+            # Set on every subscriber: FastStream fixes auto-commit when the subscriber is made.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            **kwargs,
+        )
+
+    async def publish(self, topic: Topic, envelope: Envelope) -> None:
+        """Publish and wait until every in-sync replica has the record."""
+        await self.publish_to(topic.name, envelope)
+
+    async def publish_to(self, topic_name: str, envelope: Envelope) -> None:
+        await self.broker.publish(
+            envelope.to_json(),
+            topic=self.topic_name(topic_name),
+            key=envelope.subject.encode(),
+            # Structured CloudEvents, but labelled plain JSON: FastStream decodes only that.
+            headers={"content-type": "application/json", "ce-type": envelope.type},
+            correlation_id=envelope.correlation_id or str(envelope.id),
+        )
+
+
+def create_messaging(settings: ServiceSettings, registry: CollectorRegistry) -> Messaging:
+    dead_letters = DeadLetters(
+        topic=settings.topic_name(dead_letter_topic(settings.service)),
+        group=settings.consumer_group,
+        registry=registry,
+    )
+    broker = KafkaBroker(
+        settings.kafka.bootstrap_servers,
+        client_id=settings.service,
+        acks="all",
+        enable_idempotence=True,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        allow_auto_create_topics=False,
+        graceful_timeout=15.0,
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=registry, app_name=settings.service),
+            dead_letters,
+        ],
+    )
+    dead_letters.broker = broker
+    router = KafkaRouter()
+    return Messaging(settings=settings, broker=broker, router=router)
+
+
+async def ensure_topics(
+    bootstrap_servers: str, names: Iterable[tuple[str, int]], replication_factor: int
+) -> None:
+    """Create the topics that do not exist yet (name, partitions); existing ones are left alone."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="textbus-topics")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name=n, num_partitions=p, replication_factor=replication_factor)
+            for n, p in names
+            if n not in existing
+        ]
+        if missing:
+            # Another service may create one between our look and our create.
+            with suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+    except KafkaError:
+        log.exception("could not create topics")
+        raise
+    finally:
+        await admin.close()
