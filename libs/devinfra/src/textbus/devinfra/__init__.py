@@ -1,0 +1,1 @@
+"""Local infrastructure for development, CI and tests: real Kafka and FerretDB as processes."""

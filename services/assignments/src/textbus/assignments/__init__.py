@@ -1,0 +1,1 @@
+"""Users, SMS groups, connector-app sync tasks and enterprise SMS settings."""

@@ -1,0 +1,1 @@
+"""Outbound and inbound traffic per carrier."""

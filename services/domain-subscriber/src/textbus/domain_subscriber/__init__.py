@@ -1,0 +1,1 @@
+"""Carrier webhook domain subscriptions and their renewal."""

@@ -1,0 +1,1 @@
+"""Routes inbound texts to people, projects or the mailroom."""

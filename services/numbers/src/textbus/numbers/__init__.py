@@ -1,0 +1,1 @@
+"""The number inventory and the assignment constraints."""
