@@ -1,0 +1,113 @@
+"""Real infrastructure for the tests, found in this order:
+
+1. addresses in TEXTBUS_TEST_KAFKA_BOOTSTRAP and TEXTBUS_TEST_MONGO_URL;
+2. testcontainers (Apache Kafka, MongoDB) when a Docker engine answers;
+3. the local processes of deploy/local (Kafka from its jars, FerretDB).
+
+Every test gets its own topics (a topic prefix) and databases (a database prefix).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from textbus.devinfra.processes import Endpoints, local_infrastructure
+from textbus.kit.settings import (
+    HttpSettings,
+    KafkaSettings,
+    MongoSettings,
+    ServiceSettings,
+)
+
+
+def _docker_answers() -> bool:
+    """Whether a Docker engine listens where testcontainers would look for it."""
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    scheme, _, address = host.partition("://")
+    if scheme == "unix":
+        family, target = socket.AF_UNIX, address
+    elif scheme == "tcp":
+        name, _, port = address.rpartition(":")
+        family, target = socket.AF_INET, (name, int(port))
+    else:
+        return False
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.settimeout(2)
+        try:
+            probe.connect(target)
+        except OSError:
+            return False
+    return True
+
+
+def _containers(stack: ExitStack) -> Endpoints:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.mongodb import MongoDbContainer
+
+    kafka = stack.enter_context(KafkaContainer("apache/kafka:4.4.0").with_kraft())
+    mongo = stack.enter_context(MongoDbContainer("mongo:7.0"))
+    return Endpoints(kafka_bootstrap=kafka.get_bootstrap_server(), mongo_url=mongo.get_connection_url())
+
+
+@pytest.fixture(scope="session")
+def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
+    kafka, mongo = os.environ.get("TEXTBUS_TEST_KAFKA_BOOTSTRAP"), os.environ.get("TEXTBUS_TEST_MONGO_URL")
+    if kafka and mongo:
+        yield Endpoints(kafka_bootstrap=kafka, mongo_url=mongo)
+        return
+    with ExitStack() as stack:
+        if _docker_answers():
+            yield _containers(stack)
+        else:
+            data_dir: Path = tmp_path_factory.mktemp("infra")
+            yield stack.enter_context(local_infrastructure(data_dir))
+
+
+@pytest.fixture
+def isolation() -> str:
+    """A name unique to this test, used as its topic and database prefix."""
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def settings_for(infrastructure: Endpoints, isolation: str) -> Callable[[str], ServiceSettings]:
+    """Settings for a service under test: this test's topics and databases, any free port."""
+
+    def make(service: str) -> ServiceSettings:
+        return ServiceSettings(
+            service=service,
+            http=HttpSettings(host="127.0.0.1", port=0),
+            kafka=KafkaSettings(
+                bootstrap_servers=infrastructure.kafka_bootstrap, topic_prefix=f"{isolation}."
+            ),
+            mongo=MongoSettings(url=infrastructure.mongo_url, database_prefix=f"{isolation}_"),
+        )
+
+    return make
+
+
+@pytest.fixture
+def service_env(infrastructure: Endpoints, isolation: str) -> dict[str, str]:
+    """Environment for running a service as its own process in this test's isolation."""
+    return {
+        **os.environ,
+        "TEXTBUS_KAFKA_BOOTSTRAP_SERVERS": infrastructure.kafka_bootstrap,
+        "TEXTBUS_KAFKA_TOPIC_PREFIX": f"{isolation}.",
+        "TEXTBUS_MONGO_URL": infrastructure.mongo_url,
+        "TEXTBUS_MONGO_DATABASE_PREFIX": f"{isolation}_",
+    }
+
+
+@pytest.fixture
+async def mongo(infrastructure: Endpoints) -> AsyncIterator[AsyncMongoClient[dict[str, object]]]:
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infrastructure.mongo_url, tz_aware=True)
+    yield client
+    await client.close()

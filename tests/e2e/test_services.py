@@ -1,0 +1,100 @@
+"""Every service, started as its own process with the kit, over real Kafka and the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+import aiohttp
+import pytest
+from pymongo import AsyncMongoClient
+
+from tests.support import eventually
+from textbus.contracts import SERVICES
+from textbus.devinfra.processes import free_port
+from textbus.kit.auth import Role, mint
+from textbus.kit.settings import AuthSettings
+
+pytestmark = pytest.mark.e2e
+
+Launcher = Callable[[str], AbstractAsyncContextManager[str]]
+
+
+@pytest.fixture
+def launch(service_env: dict[str, str]) -> Launcher:
+    """``async with launch("numbers") as url``: the service as a process, ready, then stopped."""
+
+    @asynccontextmanager
+    async def start(service: str) -> AsyncIterator[str]:
+        port = free_port()
+        env = {**service_env, f"TEXTBUS_{service.upper().replace('-', '_')}_PORT": str(port)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"textbus.{service.replace('-', '_')}"], env=env, stdin=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            async with aiohttp.ClientSession() as http:
+
+                async def ready() -> bool:
+                    assert process.poll() is None, f"{service} exited with {process.returncode}"
+                    try:
+                        async with http.get(f"{url}/readyz") as answer:
+                            return answer.status == 200
+                    except aiohttp.ClientConnectionError:
+                        return False
+
+                await eventually(ready, timeout=90)
+            yield url
+        finally:
+            process.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.to_thread(process.wait, 30)
+        assert exit_code == 0, f"{service} did not stop cleanly on SIGTERM ({exit_code})"
+
+    return start
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_each_service_starts_answers_its_probes_and_stops_cleanly(
+    launch: Launcher, service: str
+) -> None:
+    async with launch(service) as url, aiohttp.ClientSession() as http:
+        async with http.get(f"{url}/healthz") as answer:
+            assert answer.status == 200
+        async with http.get(f"{url}/readyz") as answer:
+            assert (await answer.json())["checks"] == {"kafka": True, "database": True}
+        async with http.get(f"{url}/metrics") as answer:
+            assert "textbus_http_requests_total" in await answer.text()
+        async with http.get(f"{url}/openapi.json") as answer:
+            assert (await answer.json())["openapi"] == "3.1.0"
+
+
+async def test_a_user_saved_in_assignments_reaches_the_numbers_read_model(
+    launch: Launcher, isolation: str, mongo: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    token = mint(AuthSettings(), subject="admin", tenant="acme", role=Role.ENTERPRISE_ADMIN)
+    headers = {"Authorization": f"Bearer {token}"}
+    assignees = mongo[f"{isolation}_numbers"]["assignees"]
+
+    async with launch("numbers"), launch("assignments") as assignments, aiohttp.ClientSession() as http:
+        async with http.put(
+            f"{assignments}/v1/tenants/acme/users/u1",
+            headers=headers,
+            json={"display_name": "Ann Lee", "sign_in_name": "ann@acme.test"},
+        ) as answer:
+            assert answer.status == 200, await answer.text()
+        stored = await eventually(lambda: assignees.find_one({"_id": "acme/user/u1"}), timeout=60)
+
+        async with http.put(
+            f"{assignments}/v1/tenants/globex/users/u9",
+            headers=headers,
+            json={"display_name": "Eve", "sign_in_name": "eve@globex.test"},
+        ) as answer:
+            assert answer.status == 403
+            assert answer.content_type == "application/problem+json"
+
+    assert (stored["name"], stored["enabled"], stored["tenant"]) == ("Ann Lee", True, "acme")
