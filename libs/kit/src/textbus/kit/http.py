@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,11 +163,13 @@ async def read_json(request: web.Request, model: type[BaseModel]) -> BaseModel:
 
 
 def query_model(request: web.Request, model: type[BaseModel]) -> Any:
-    """Validate the query string against ``model`` (repeated keys become lists)."""
+    """Validate the query string against ``model``; a list field takes a key repeated or given once."""
     values: dict[str, Any] = {}
     for key in request.query:
         items = request.query.getall(key)
-        values[key] = items if len(items) > 1 else items[0]
+        field = model.model_fields.get(key)
+        is_list = field is not None and typing.get_origin(field.annotation) is list
+        values[key] = items if is_list else items[-1]
     try:
         return model.model_validate(values)
     except ValidationError as error:
@@ -269,6 +272,7 @@ def create_app(
     auth: AuthSettings,
     registry: CollectorRegistry,
     readiness: Mapping[str, ReadinessCheck],
+    max_request_bytes: int = 1024 * 1024,
 ) -> web.Application:
     """The service's aiohttp app: its API plus /healthz, /readyz, /metrics and /openapi.json."""
     metrics = _HttpMetrics(registry)
@@ -300,7 +304,7 @@ def create_app(
 
     public_paths = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
     public_paths |= {r.path for r in api.routes if r.public}
-    app = web.Application(middlewares=_middlewares(metrics, public_paths))
+    app = web.Application(middlewares=_middlewares(metrics, public_paths), client_max_size=max_request_bytes)
     app[AUTH_SETTINGS] = auth
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

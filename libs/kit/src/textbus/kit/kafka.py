@@ -172,10 +172,10 @@ class Messaging:
     def topic_name(self, name: str) -> str:
         return self.settings.topic_name(name)
 
-    def subscribe(self, topic: Topic, **kwargs: Any) -> Callable[[Any], Any]:
-        """Register a handler on ``topic`` in the service's consumer group, committing after it."""
+    def subscribe(self, *topics: Topic, **kwargs: Any) -> Callable[[Any], Any]:
+        """Register a handler on ``topics`` in the service's consumer group, committing after it."""
         return self.router.subscriber(
-            self.topic_name(topic.name),
+            *(self.topic_name(t.name) for t in topics),
             group_id=self.settings.consumer_group,
             # Set on every subscriber: FastStream fixes auto-commit when the subscriber is made.
             ack_policy=AckPolicy.NACK_ON_ERROR,

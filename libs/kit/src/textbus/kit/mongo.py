@@ -46,7 +46,7 @@ async def apply_once(
     try:
         result = await collection.update_one(
             {"_id": document_id, "_applied": {"$ne": applied}},
-            {**update, "$push": {"_applied": applied}},
+            {**update, "$push": {**update.get("$push", {}), "_applied": applied}},
             upsert=True,
         )
     except DuplicateKeyError:

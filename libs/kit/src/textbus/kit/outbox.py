@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def with_outbox(update: dict[str, Any], topic: Topic, envelope: Envelope) -> dict[str, Any]:
     """``update`` extended to also queue ``envelope`` for ``topic`` on the same document."""
     entry = {"id": str(envelope.id), "topic": topic.name, "envelope": envelope.to_json().decode()}
-    return {**update, "$push": {"_outbox": entry}}
+    return {**update, "$push": {**update.get("$push", {}), "_outbox": entry}}
 
 
 async def deliver(

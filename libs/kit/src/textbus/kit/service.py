@@ -44,7 +44,9 @@ class Service:
     mongo: AsyncMongoClient[dict[str, Any]]
     messaging: Messaging
     on_start: list[StartHook] = field(default_factory=list)
+    on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
+    max_request_bytes: int = 1024 * 1024
 
     @classmethod
     def create(cls, settings: ServiceSettings, *, title: str) -> Service:
@@ -90,6 +92,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         api=service.api,
         auth=settings.auth,
         registry=service.registry,
+        max_request_bytes=service.max_request_bytes,
         readiness={
             "kafka": lambda: broker.ping(timeout=2.0),
             "database": lambda: mongo.ping(service.mongo),
@@ -118,6 +121,8 @@ async def running(service: Service) -> AsyncIterator[Running]:
         for task in tasks:
             with suppress(asyncio.CancelledError):
                 await task
+        for hook in service.on_stop:
+            await hook()
         await runner.cleanup()
         await broker.stop()
         await service.mongo.close()

@@ -1,0 +1,17 @@
+"""Limits and rules of the numbers service, from TEXTBUS_NUMBERS_* variables."""
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class NumbersSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TEXTBUS_NUMBERS_")
+
+    tier_limit: int = 400
+    """Registered numbers an enterprise may have (the low-volume tier, seed 004)."""
+    max_range_size: int = 10_000
+    max_import_bytes: int = 5 * 1024 * 1024
+    max_import_rows: int = 50_000
+    max_bulk_numbers: int = 100_000
+    command_timeout_seconds: float = 15.0
+    """How long a single-number REST call waits for its command's outcome."""
+    inactivity_sweep_seconds: float = 3600.0

@@ -1,0 +1,238 @@
+"""Applying one command on numbers.commands.v1: the numbers service's single writer per number.
+
+The command's partition owns the number, so load-decide-store has no race. A
+redelivered command (crash before the offset commit) finds its envelope id on
+the number or its recorded outcome, and changes nothing a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from textbus.contracts import Envelope
+from textbus.contracts.numbers.v1 import (
+    AddNumber,
+    AssignNumber,
+    DeleteNumber,
+    NumberAdded,
+    NumberAssigned,
+    NumberCommand,
+    NumberCommandRejected,
+    NumberDeleted,
+    NumberEvent,
+    NumberReleased,
+    NumberState,
+    NumberUnassigned,
+    NumberUpdated,
+    RegisterNumber,
+    ReleaseNumber,
+    UnassignNumber,
+    UpdateNumber,
+)
+from textbus.numbers.domain import numbers as rules
+from textbus.numbers.domain.lifecycle import inactivity
+from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord, Rejected
+from textbus.numbers.service.lifecycle import INACTIVITY
+from textbus.numbers.service.ports import Facts, Numbers, Outcome, Outcomes
+
+SOURCE = "numbers"
+# An assignee created a moment ago may not have reached our read model yet
+# (its event and the command travel on different topics): wait this long for it.
+ASSIGNEE_GRACE = timedelta(seconds=10)
+
+
+@dataclass
+class CommandHandler:
+    numbers: Numbers
+    facts: Facts
+    outcomes: Outcomes
+    tier_limit: int
+    clock: Callable[[], datetime]
+
+    async def execute(self, envelope: Envelope, partition: int | None = None) -> Outcome:
+        command = envelope.data
+        assert isinstance(command, NumberCommand)
+        known = await self.outcomes.get(envelope.id)
+        if known is not None:
+            await self.numbers.deliver(command.number)
+            return known
+        stored = await self.numbers.load(command.number)
+        current = stored.record if stored else None
+        if stored is not None and str(envelope.id) in stored.applied:
+            # Stored before a crash, outcome not recorded yet: record it now.
+            outcome = self._outcome(envelope, "applied", None, None)
+            await self.outcomes.record(outcome, None, partition)
+            await self.numbers.deliver(command.number)
+            return outcome
+        try:
+            record = await self._decide(command, current, envelope)
+        except Rejected as rejection:
+            outcome = self._outcome(envelope, "rejected", rejection.code, rejection.detail)
+            await self.outcomes.record(outcome, self._rejection(envelope, rejection), partition)
+            return outcome
+        event = await self._event(envelope, command, current, record)
+        await self.numbers.save(
+            command.number, None if isinstance(command, DeleteNumber) else record, envelope.id, event
+        )
+        outcome = self._outcome(envelope, "applied", None, None)
+        await self.outcomes.record(outcome, None, partition)
+        await self.numbers.deliver(command.number)
+        return outcome
+
+    async def _decide(
+        self, command: NumberCommand, current: NumberRecord | None, envelope: Envelope
+    ) -> NumberRecord:
+        tenant, number, now = envelope.tenant, command.number, self.clock()
+        match command:
+            case AddNumber():
+                known = await self._profile_known(tenant, command.carrier_profile_id)
+                record, _ = rules.add_number(
+                    current,
+                    number=number,
+                    tenant=tenant,
+                    sms_capable=command.sms_capable,
+                    carrier_profile_id=command.carrier_profile_id,
+                    profile_known=known,
+                    now=now,
+                )
+            case UpdateNumber():
+                known = await self._profile_known(tenant, command.carrier_profile_id)
+                record, _ = rules.update_number(
+                    current,
+                    number=number,
+                    tenant=tenant,
+                    carrier_profile_id=command.carrier_profile_id,
+                    clear_carrier_profile=command.clear_carrier_profile,
+                    sms_capable=command.sms_capable,
+                    profile_known=known,
+                    now=now,
+                )
+            case DeleteNumber():
+                record, _ = rules.delete_number(current, number=number, tenant=tenant)
+            case AssignNumber():
+                facts = await self._assignee_facts(envelope, command)
+                record, _ = rules.assign_number(
+                    current,
+                    number=number,
+                    tenant=tenant,
+                    assignee=command.assignee,
+                    assignee_facts=facts,
+                    replace_assignee=command.replace,
+                    now=now,
+                )
+            case UnassignNumber():
+                record, _ = rules.unassign_number(
+                    current,
+                    number=number,
+                    tenant=tenant,
+                    expected_assignee=command.expected_assignee,
+                    now=now,
+                )
+            case RegisterNumber():
+                record, _ = rules.register_number(
+                    current,
+                    number=number,
+                    tenant=tenant,
+                    registered_in_tenant=await self.numbers.registered_count(tenant),
+                    tier_limit=self.tier_limit,
+                    now=now,
+                )
+            case ReleaseNumber():
+                if command.reason == INACTIVITY and current is not None:
+                    await self._still_idle(current, now)
+                record, _ = rules.release_number(current, number=number, tenant=tenant, now=now)
+            case _:
+                raise Rejected("unknown-command", f"{type(command).__name__} is not a numbers command")
+        return record
+
+    async def _still_idle(self, record: NumberRecord, now: datetime) -> None:
+        """The sweeper asked a while ago; a message since then keeps the number."""
+        last = await self.facts.last_activity(record.number)
+        if not inactivity(created_at=record.created_at, last_activity_at=last, now=now).due:
+            raise Rejected("still-active", f"{record.number} had activity since the release was asked for")
+
+    async def _profile_known(self, tenant: str, profile: str | None) -> bool:
+        return profile is None or await self.facts.profile_known(tenant, profile)
+
+    async def _assignee_facts(self, envelope: Envelope, command: AssignNumber) -> AssigneeFacts:
+        deadline = envelope.time + ASSIGNEE_GRACE
+        while True:
+            facts = await self.facts.assignee_facts(envelope.tenant, command.assignee)
+            if facts.exists or self.clock() >= deadline:
+                return facts
+            await asyncio.sleep(0.2)
+
+    async def _event(
+        self, envelope: Envelope, command: NumberCommand, before: NumberRecord | None, after: NumberRecord
+    ) -> Envelope:
+        state = NumberState(
+            number=after.number,
+            sms_capable=after.sms_capable,
+            carrier_profile_id=after.carrier_profile_id,
+            assignee=after.assignee,
+            registration=after.registration,
+            lifecycle=after.lifecycle,
+            last_activity_at=await self.facts.last_activity(after.number),
+            created_at=after.created_at,
+            updated_at=after.updated_at,
+        )
+        previous = before.assignee if before else None
+        payload: NumberEvent
+        match command:
+            case AddNumber():
+                payload = NumberAdded(state=state, job_id=command.job_id)
+            case AssignNumber():
+                payload = NumberAssigned(state=state, previous_assignee=previous, job_id=command.job_id)
+            case UnassignNumber():
+                assert previous is not None
+                payload = NumberUnassigned(state=state, previous_assignee=previous, job_id=command.job_id)
+            case DeleteNumber():
+                payload = NumberDeleted(state=state, job_id=command.job_id)
+            case ReleaseNumber():
+                payload = NumberReleased(state=state, reason=command.reason, job_id=command.job_id)
+            case _:
+                payload = NumberUpdated(state=state, job_id=command.job_id)
+        return self._answer(envelope, payload)
+
+    def _rejection(self, envelope: Envelope, rejection: Rejected) -> Envelope:
+        command = envelope.data
+        assert isinstance(command, NumberCommand)
+        return self._answer(
+            envelope,
+            NumberCommandRejected(
+                number=command.number,
+                command_type=envelope.type,
+                code=rejection.code,
+                detail=rejection.detail,
+                job_id=command.job_id,
+            ),
+        )
+
+    @staticmethod
+    def _answer(envelope: Envelope, payload: NumberEvent | NumberCommandRejected) -> Envelope:
+        # Answers carry the command's correlation id, or its envelope id, so requesters can match them.
+        return Envelope.wrap(
+            payload,
+            source=SOURCE,
+            subject=envelope.subject,
+            tenant=envelope.tenant,
+            correlation_id=envelope.correlation_id or str(envelope.id),
+        )
+
+    def _outcome(self, envelope: Envelope, status: str, code: str | None, detail: str | None) -> Outcome:
+        command = envelope.data
+        assert isinstance(command, NumberCommand)
+        return Outcome(
+            command_id=envelope.id,
+            number=command.number,
+            tenant=envelope.tenant,
+            command_type=envelope.type,
+            status=status,
+            code=code,
+            detail=detail,
+            job_id=command.job_id,
+            at=self.clock(),
+        )

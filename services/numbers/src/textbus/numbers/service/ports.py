@@ -1,0 +1,63 @@
+"""What the numbers use cases need from storage and messaging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from textbus.contracts import Envelope
+from textbus.contracts.common import Assignee
+from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord
+
+
+@dataclass(frozen=True)
+class StoredNumber:
+    record: NumberRecord | None  # None for a deleted number's tombstone
+    applied: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one command; the REST API waits for it, jobs count it."""
+
+    command_id: UUID
+    number: str
+    tenant: str
+    command_type: str
+    status: str  # "applied" or "rejected"
+    code: str | None
+    detail: str | None
+    job_id: str | None
+    at: datetime
+
+
+class Numbers(Protocol):
+    async def load(self, number: str) -> StoredNumber | None: ...
+
+    async def save(self, number: str, record: NumberRecord | None, command_id: UUID, event: Envelope) -> bool:
+        """Store the change (None deletes) and its event in one write, unless the command was applied."""
+        ...
+
+    async def deliver(self, number: str) -> None:
+        """Publish the number's queued events."""
+        ...
+
+    async def registered_count(self, tenant: str) -> int: ...
+
+
+class Facts(Protocol):
+    async def profile_known(self, tenant: str, profile: str) -> bool: ...
+
+    async def assignee_facts(self, tenant: str, assignee: Assignee) -> AssigneeFacts: ...
+
+    async def last_activity(self, number: str) -> datetime | None: ...
+
+
+class Outcomes(Protocol):
+    async def get(self, command_id: UUID) -> Outcome | None: ...
+
+    async def record(self, outcome: Outcome, event: Envelope | None, partition: int | None) -> None:
+        """Remember the outcome (and publish ``event`` with it, for a rejection) exactly once."""
+        ...

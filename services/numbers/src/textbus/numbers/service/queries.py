@@ -1,0 +1,95 @@
+"""What a reader asks of the inventory, and what a number looks like to a reader."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from textbus.contracts.common import Assignee
+
+
+class ServicesFilter(StrEnum):
+    """The Services column's filter (seed 000)."""
+
+    NOT_CAPABLE = "not-capable"
+    UNASSIGNED = "unassigned"
+    USER = "user"
+    GROUP = "group"
+
+
+SortKey = Literal[
+    "number",
+    "-number",
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "assignee",
+    "-assignee",
+    "carrier",
+    "-carrier",
+]
+
+
+class NumberQuery(BaseModel):
+    """Quick search across every column, column filters (AND), the Services filter, sort, page."""
+
+    q: str | None = Field(default=None, description="Quick search: number in any format, assignee, carrier.")
+    number: str | None = Field(default=None, description="The number contains this (digits or text).")
+    assignee: str | None = Field(default=None, description="The assignee's name contains this.")
+    carrier: str | None = Field(default=None, description="The carrier or profile name contains this.")
+    services: list[ServicesFilter] = Field(default_factory=list, description="Any of these chip groups.")
+    lifecycle: Literal["active", "released"] | None = None
+    sort: SortKey = "number"
+    skip: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class AssigneeView(BaseModel):
+    kind: Literal["user", "group"]
+    id: str
+    name: str | None = Field(description="None when the assignee is no longer known.")
+
+
+class CarrierProfileView(BaseModel):
+    id: str
+    name: str | None
+    carrier: str | None
+
+
+class ChipView(BaseModel):
+    state: str
+    issues: list[str]
+
+
+class InactivityView(BaseModel):
+    flagged: bool = Field(description="Inactive for 5 months: it will be released at release_at.")
+    release_at: datetime
+
+
+class NumberView(BaseModel):
+    number: str
+    sms_capable: bool
+    carrier_profile: CarrierProfileView | None
+    assignee: AssigneeView | None
+    registration: str
+    lifecycle: str
+    last_activity_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    service_chip: ChipView
+    inactivity: InactivityView | None = Field(description="None once released.")
+
+
+class NumberPage(BaseModel):
+    items: list[NumberView]
+    total: int
+    skip: int
+    limit: int
+
+
+def assignee_key(assignee: Assignee) -> str:
+    return f"{assignee.kind}/{assignee.id}"
