@@ -34,7 +34,8 @@ async def deliver(
     for entry in (document or {}).get("_outbox", []):
         envelope = Envelope.model_validate_json(entry["envelope"])
         await messaging.publish_to(entry["topic"], envelope)
-        await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": {"id": entry["id"]}}})
+        # The whole entry as read: FerretDB's $pull removes exact matches only, not by condition.
+        await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": entry}})
 
 
 async def relay_pending(collection: AsyncCollection[dict[str, Any]], messaging: Messaging) -> int:
