@@ -36,7 +36,7 @@ async def test_a_number_is_assigned_to_a_user_changed_to_a_group_and_unassigned(
 
     status, problem = await assign(api, N1, "group", "g1")
     assert (status, problem["code"]) == (409, "already-assigned")
-    status, view = await assign(api, N1, "group", "g1", replace=True)
+    _, view = await assign(api, N1, "group", "g1", replace=True)
     assert view["assignee"]["name"] == "Front desk"
 
     status, view = await api.call("DELETE", f"{BASE}/numbers/{N1}/assignee")
@@ -83,7 +83,7 @@ async def test_two_admins_assigning_one_number_at_once_exactly_one_wins(api: Num
     statuses = sorted(status for status, _ in answers)
     assert statuses == [200, 409]
     winner = next(body for status, body in answers if status == 200)["assignee"]["id"]
-    status, view = await api.call("GET", f"{BASE}/numbers/{N1}")
+    _, view = await api.call("GET", f"{BASE}/numbers/{N1}")
     assert view["assignee"]["id"] == winner
 
 
@@ -152,7 +152,7 @@ async def test_the_chip_names_every_issue_of_an_assigned_number(api: NumbersApi)
     await assign(api, N1, "user", "u1")
     await assign(api, N2, "group", "g1")
 
-    status, view = await api.call("GET", f"{BASE}/numbers/{N1}")
+    _, view = await api.call("GET", f"{BASE}/numbers/{N1}")
     assert view["service_chip"] == {"state": "assigned-with-issues", "issues": ["no-carrier-profile"]}
 
     await api.user("u1", "Ann", enabled=False)
@@ -172,5 +172,5 @@ async def test_the_chip_names_every_issue_of_an_assigned_number(api: NumbersApi)
         "assignee-missing",
         "domain-subscription-expired",
     ]
-    status, view = await api.call("GET", f"{BASE}/numbers/{N1}")
+    _, view = await api.call("GET", f"{BASE}/numbers/{N1}")
     assert view["service_chip"]["issues"] == ["no-carrier-profile", "assignee-disabled"]
