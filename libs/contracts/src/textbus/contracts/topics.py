@@ -33,6 +33,8 @@ TOPICS: tuple[Topic, ...] = (
         producers=("numbers", "assignments"),
         consumers=("numbers",),
         description="Every mutation of a phone number, applied by its one owner in order.",
+        # Partitions bound how many numbers are changed at once (one consumer each).
+        partitions=12,
     ),
     Topic(
         name="numbers.events.v1",

@@ -212,6 +212,8 @@ def create_messaging(settings: ServiceSettings, registry: CollectorRegistry) -> 
         ack_policy=AckPolicy.NACK_ON_ERROR,
         allow_auto_create_topics=False,
         graceful_timeout=15.0,
+        # FastStream logs every record received and processed; keep that for debugging only.
+        log_level=logging.DEBUG,
         middlewares=[
             KafkaPrometheusMiddleware(registry=registry, app_name=settings.service),
             dead_letters,

@@ -2,9 +2,9 @@
 
 FerretDB (our local stand-in) has no transactions, so an effect and the record
 that it was applied cannot be written in two documents atomically. Instead the
-effect's own document remembers the envelope ids applied to it, and the update
-that applies an effect is conditional on its id not being there: one atomic
-single-document write. Each document has one writer (its Kafka key's partition).
+effect's own document remembers the envelope ids applied to it, written in the
+same single-document update as the effect. Each document has one writer (its
+Kafka key's partition), so checking the ids and then writing has no race.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from uuid import UUID
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from textbus.kit.settings import MongoSettings
 
-# How many envelope ids a document remembers at least; redeliveries come within
-# a few records. The list is trimmed back to this once it holds twice as many.
+# How many envelope ids a document remembers; redeliveries come within a few records.
 APPLIED_ENVELOPES_KEPT = 64
 
 
@@ -37,33 +35,25 @@ async def apply_once(
     document_id: Any,
     envelope_id: UUID,
     update: dict[str, Any],
+    remembered: list[str] | None = None,
 ) -> bool:
     """Apply ``update`` to the document (creating it if needed) unless this envelope already was.
 
-    Returns whether the update was applied now.
+    Returns whether the update was applied now. Reads and writes by ``_id``
+    alone: FerretDB pushes only an ``_id`` equality down to SQLite and scans
+    the whole collection for any other filter. Reading first and writing
+    after is safe because each document has one writer (its key's partition).
+    A caller that has just read the document passes its ``_applied`` as
+    ``remembered`` to save the read.
     """
     applied = str(envelope_id)
-    try:
-        result = await collection.update_one(
-            {"_id": document_id, "_applied": {"$ne": applied}},
-            {**update, "$push": {**update.get("$push", {}), "_applied": applied}},
-            upsert=True,
-        )
-    except DuplicateKeyError:
-        # The document exists and already holds this envelope id: the upsert tried to insert.
+    if remembered is None:
+        document = await collection.find_one({"_id": document_id}, {"_applied": 1})
+        remembered = (document or {}).get("_applied", [])
+    if applied in remembered:
         return False
-    await _trim_applied(collection, document_id)
-    return result.modified_count == 1 or result.upserted_id is not None
-
-
-async def _trim_applied(collection: AsyncCollection[dict[str, Any]], document_id: Any) -> None:
-    # FerretDB ignores $push's $slice, so trim in a second write; the document's
-    # one writer (its key's partition) makes the read-then-write safe.
-    overfull = await collection.find_one(
-        {"_id": document_id, f"_applied.{2 * APPLIED_ENVELOPES_KEPT}": {"$exists": True}},
-        {"_applied": 1},
+    kept = [*remembered[-(APPLIED_ENVELOPES_KEPT - 1) :], applied]
+    await collection.update_one(
+        {"_id": document_id}, {**update, "$set": {**update.get("$set", {}), "_applied": kept}}, upsert=True
     )
-    if overfull is not None:
-        await collection.update_one(
-            {"_id": document_id}, {"$set": {"_applied": overfull["_applied"][-APPLIED_ENVELOPES_KEPT:]}}
-        )
+    return True

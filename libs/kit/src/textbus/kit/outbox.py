@@ -20,10 +20,30 @@ from textbus.kit.kafka import Messaging
 log = logging.getLogger(__name__)
 
 
+def outbox_entry(topic: Topic, envelope: Envelope) -> dict[str, Any]:
+    """How ``envelope`` waits in a document's outbox (built the same way every time)."""
+    return {"id": str(envelope.id), "topic": topic.name, "envelope": envelope.to_json().decode()}
+
+
 def with_outbox(update: dict[str, Any], topic: Topic, envelope: Envelope) -> dict[str, Any]:
     """``update`` extended to also queue ``envelope`` for ``topic`` on the same document."""
-    entry = {"id": str(envelope.id), "topic": topic.name, "envelope": envelope.to_json().decode()}
-    return {**update, "$push": {**update.get("$push", {}), "_outbox": entry}}
+    return {**update, "$push": {**update.get("$push", {}), "_outbox": outbox_entry(topic, envelope)}}
+
+
+async def deliver_one(
+    collection: AsyncCollection[dict[str, Any]],
+    document_id: Any,
+    messaging: Messaging,
+    topic: Topic,
+    envelope: Envelope,
+) -> None:
+    """Publish the envelope just queued on the document and take it out of the outbox.
+
+    Saves reading the document back; anything older still queued there is a
+    crash's leftover, which ``relay_pending`` publishes at start-up.
+    """
+    await messaging.publish(topic, envelope)
+    await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": outbox_entry(topic, envelope)}})
 
 
 async def deliver(

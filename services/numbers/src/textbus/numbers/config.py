@@ -15,3 +15,6 @@ class NumbersSettings(BaseSettings):
     command_timeout_seconds: float = 15.0
     """How long a single-number REST call waits for its command's outcome."""
     inactivity_sweep_seconds: float = 3600.0
+    command_workers: int = 4
+    """Consumers of numbers.commands.v1 in one process; each owns whole partitions, so every
+    number still has one writer and its commands stay in order."""

@@ -17,7 +17,7 @@ from textbus.contracts import Envelope, topic
 from textbus.contracts.common import Assignee
 from textbus.kit.kafka import Messaging
 from textbus.kit.mongo import apply_once
-from textbus.kit.outbox import deliver, relay_pending, with_outbox
+from textbus.kit.outbox import deliver, deliver_one, relay_pending, with_outbox
 from textbus.numbers.domain.numbers import NumberRecord
 from textbus.numbers.service.lifecycle import ActiveNumber
 from textbus.numbers.service.ports import StoredNumber
@@ -68,18 +68,26 @@ class MongoNumbers:
         if document is None:
             return None
         record = None if document.get("deleted") else from_document(document)
-        return StoredNumber(record=record, applied=frozenset(document.get("_applied", ())))
+        return StoredNumber(record=record, applied=list(document.get("_applied", ())))
 
     async def get(self, number: str) -> NumberRecord | None:
         stored = await self.load(number)
         return stored.record if stored else None
 
-    async def save(self, number: str, record: NumberRecord | None, command_id: UUID, event: Envelope) -> bool:
-        """Store the change (None deletes) with its event, unless this command was applied already."""
+    async def save(
+        self,
+        stored: StoredNumber | None,
+        number: str,
+        record: NumberRecord | None,
+        command_id: UUID,
+        event: Envelope,
+    ) -> None:
+        """Store the change (None deletes) with its event, then publish the event."""
         state = to_document(record) if record else {"deleted": True, "assignee": None, "assignee_key": None}
-        return await apply_once(
-            self.collection, number, command_id, with_outbox({"$set": state}, EVENTS, event)
-        )
+        update = with_outbox({"$set": state}, EVENTS, event)
+        remembered = stored.applied if stored else []
+        if await apply_once(self.collection, number, command_id, update, remembered=remembered):
+            await deliver_one(self.collection, number, self.messaging, EVENTS, event)
 
     async def registered_count(self, tenant: str) -> int:
         return await self.collection.count_documents(

@@ -12,11 +12,12 @@ from typing import Any
 from uuid import UUID
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from textbus.contracts import Envelope, topic
 from textbus.kit.kafka import Messaging
 from textbus.kit.mongo import apply_once
-from textbus.kit.outbox import deliver, relay_pending, with_outbox
+from textbus.kit.outbox import deliver_one, outbox_entry, relay_pending
 from textbus.numbers.service.ports import Outcome
 
 EVENTS = topic("numbers.events.v1")
@@ -36,7 +37,7 @@ class MongoOutcomes:
         return _to_outcome(document) if document else None
 
     async def record(self, outcome: Outcome, event: Envelope | None, partition: int | None) -> None:
-        fields = {
+        fields: Document = {
             "number": outcome.number,
             "tenant": outcome.tenant,
             "command_type": outcome.command_type,
@@ -46,16 +47,17 @@ class MongoOutcomes:
             "job_id": outcome.job_id,
             "at": outcome.at,
         }
-        update = {"$set": fields}
         document_id = str(outcome.command_id)
-        await apply_once(
-            self.collection,
-            document_id,
-            outcome.command_id,
-            with_outbox(update, EVENTS, event) if event else update,
-        )
         if event is not None:
-            await deliver(self.collection, document_id, self.messaging)
+            fields["_outbox"] = [outbox_entry(EVENTS, event)]
+        try:
+            await self.collection.insert_one({"_id": document_id, **fields})
+        except DuplicateKeyError:
+            pass  # recorded before a crash; relay_pending publishes a leftover event
+        else:
+            if event is not None:
+                await deliver_one(self.collection, document_id, self.messaging, EVENTS, event)
+        # Counted once per command even when the crash came between the insert and this count.
         if outcome.job_id is not None and partition is not None:
             failed = 1 if outcome.status == "rejected" else 0
             await apply_once(

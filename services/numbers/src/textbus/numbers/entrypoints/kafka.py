@@ -11,8 +11,10 @@ from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
 
 
-def register_handlers(messaging: Messaging, read_models: ReadModels, commands: CommandHandler) -> None:
-    @messaging.subscribe(topic("numbers.commands.v1"))
+def register_handlers(
+    messaging: Messaging, read_models: ReadModels, commands: CommandHandler, command_workers: int
+) -> None:
+    @messaging.subscribe(topic("numbers.commands.v1"), max_workers=command_workers)
     async def handle_number_command(envelope: Envelope, message: KafkaMessage) -> None:
         if isinstance(envelope.data, NumberCommand):
             await commands.execute(envelope, partition=message.raw_message.partition)  # type: ignore[union-attr]

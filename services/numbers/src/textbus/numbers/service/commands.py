@@ -57,6 +57,8 @@ class CommandHandler:
         assert isinstance(command, NumberCommand)
         known = await self.outcomes.get(envelope.id)
         if known is not None:
+            # A redelivery: make sure what a crash may have cut short (counting, publishing) is done.
+            await self.outcomes.record(known, None, partition)
             await self.numbers.deliver(command.number)
             return known
         stored = await self.numbers.load(command.number)
@@ -74,12 +76,10 @@ class CommandHandler:
             await self.outcomes.record(outcome, self._rejection(envelope, rejection), partition)
             return outcome
         event = await self._event(envelope, command, current, record)
-        await self.numbers.save(
-            command.number, None if isinstance(command, DeleteNumber) else record, envelope.id, event
-        )
+        deleted = isinstance(command, DeleteNumber)
+        await self.numbers.save(stored, command.number, None if deleted else record, envelope.id, event)
         outcome = self._outcome(envelope, "applied", None, None)
         await self.outcomes.record(outcome, None, partition)
-        await self.numbers.deliver(command.number)
         return outcome
 
     async def _decide(

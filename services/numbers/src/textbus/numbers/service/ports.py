@@ -15,7 +15,7 @@ from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord
 @dataclass(frozen=True)
 class StoredNumber:
     record: NumberRecord | None  # None for a deleted number's tombstone
-    applied: frozenset[str]
+    applied: list[str]  # envelope ids applied to it, oldest first
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,19 @@ class Outcome:
 class Numbers(Protocol):
     async def load(self, number: str) -> StoredNumber | None: ...
 
-    async def save(self, number: str, record: NumberRecord | None, command_id: UUID, event: Envelope) -> bool:
-        """Store the change (None deletes) and its event in one write, unless the command was applied."""
+    async def save(
+        self,
+        stored: StoredNumber | None,
+        number: str,
+        record: NumberRecord | None,
+        command_id: UUID,
+        event: Envelope,
+    ) -> None:
+        """Store the change (None deletes) and its event in one write, then publish the event."""
         ...
 
     async def deliver(self, number: str) -> None:
-        """Publish the number's queued events."""
+        """Publish whatever is still queued on the number (after a crash)."""
         ...
 
     async def registered_count(self, tenant: str) -> int: ...
