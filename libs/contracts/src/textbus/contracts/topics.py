@@ -47,7 +47,8 @@ TOPICS: tuple[Topic, ...] = (
         name="assignments.events.v1",
         key="user, group or enterprise id",
         producers=("assignments",),
-        consumers=("numbers", "inbound-router"),
+        # assignments reads its own enterprise-keyed changes back to keep sync tasks in order.
+        consumers=("numbers", "inbound-router", "assignments"),
         description="Users, SMS groups, sync tasks and enterprise settings as they change.",
     ),
     Topic(

@@ -1,15 +1,191 @@
-"""What the use cases need from the outside world."""
+"""What the use cases need from the outside world, as Protocols the adapters implement."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
+from textbus.assignments.domain.enterprises import Enterprise
+from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
+from textbus.assignments.domain.number_requests import NumberRequest, Outcome
+from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask
 from textbus.assignments.domain.users import User
+from textbus.assignments.service.locks import KeyedLocks
+from textbus.contracts.assignments.v1 import SmsAssignmentChanged, SyncTaskKind
+from textbus.contracts.common import Assignee
+
+
+class VersionConflict(Exception):
+    """A conditional write found the document changed since it was read."""
+
+
+@dataclass(frozen=True)
+class PersonalRequests:
+    """A user's latest request per personal number, and the version guarding them."""
+
+    tenant: str
+    user_id: str
+    requests: tuple[NumberRequest, ...]
+    version: int
 
 
 class Users(Protocol):
     async def get(self, tenant: str, user_id: str) -> User | None: ...
 
+    async def get_many(self, tenant: str, user_ids: Iterable[str]) -> dict[str, User]: ...
+
     async def save(self, user: User, *, correlation_id: str | None) -> None:
         """Store the user and, in the same write, the UserUpserted event; then publish it."""
         ...
 
+    async def requests_of(self, tenant: str, user_id: str) -> PersonalRequests: ...
+
+    async def save_requests(
+        self, personal: PersonalRequests, commands: list[NumberRequest], *, expected_version: int
+    ) -> None:
+        """Store the requests and queue their commands in one write (VersionConflict if changed)."""
+        ...
+
     async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]: ...
+
+
+class Enterprises(Protocol):
+    async def get(self, enterprise_id: str) -> Enterprise | None: ...
+
+    async def create(self, enterprise: Enterprise, *, correlation_id: str | None) -> bool:
+        """Store a new enterprise and its EnterpriseUpserted event; False if the id is taken."""
+        ...
+
+    async def save(
+        self, enterprise: Enterprise, *, expected_version: int, correlation_id: str | None
+    ) -> None: ...
+
+    async def list(self, *, skip: int, limit: int) -> tuple[list[Enterprise], int]: ...
+
+
+class Groups(Protocol):
+    async def get(self, tenant: str, group_id: str) -> Group | None:
+        """The group, deleted or not."""
+        ...
+
+    async def insert(self, change: GroupChange, *, correlation_id: str | None) -> None: ...
+
+    async def replace(
+        self, change: GroupChange, *, expected_version: int, correlation_id: str | None
+    ) -> None:
+        """Store the change with its events and commands (VersionConflict if the group changed)."""
+        ...
+
+    async def of_tenant(self, tenant: str) -> list[Group]: ...
+
+    async def of_member(self, tenant: str, user_id: str) -> list[Group]: ...
+
+    async def settle_membership(
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+    ) -> None:
+        """Queue the membership change's event (if any) and forget the pending change, in one write."""
+        ...
+
+    async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]: ...
+
+
+@dataclass(frozen=True)
+class NameHolder:
+    group_id: str
+    reserved_at: datetime
+
+
+class GroupNames(Protocol):
+    async def reserve(self, tenant: str, name_key: str, group_id: str, at: datetime) -> NameHolder | None:
+        """Reserve the name for the group; the current holder when another group has it."""
+        ...
+
+    async def take_over(self, tenant: str, name_key: str, holder: NameHolder, group_id: str) -> bool: ...
+
+    async def release(self, tenant: str, name_key: str, group_id: str) -> None: ...
+
+
+class NumberFacts(Protocol):
+    async def get(self, number: str) -> NumberFact | None: ...
+
+    async def get_many(self, numbers: Iterable[str]) -> dict[str, NumberFact]: ...
+
+    async def held_by(self, tenant: str, assignee: Assignee) -> list[str]: ...
+
+    async def held_by_groups(self, tenant: str) -> dict[str, list[str]]:
+        """The tenant's numbers assigned to groups, by group id."""
+        ...
+
+    async def outcomes(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Outcome]:
+        """Answers to commands, by (number, correlation id)."""
+        ...
+
+    async def record_state(
+        self, fact: NumberFact, envelope_id: UUID, change: AssignmentChange | None
+    ) -> bool:
+        """Store the number's state, and the change to publish, unless this envelope was applied."""
+        ...
+
+    async def record_outcome(self, outcome: Outcome) -> None: ...
+
+    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
+        """Queue the change's event and forget the pending change in one write; then publish."""
+        ...
+
+    async def unsettled_change(self, number: str) -> AssignmentChange | None: ...
+
+    async def unsettled_changes(self) -> list[AssignmentChange]: ...
+
+
+class SyncTasks(Protocol):
+    """Written only by the consumer of the enterprise's partition of assignments.events.v1."""
+
+    async def open_seq(self, tenant: str, kind: SyncTaskKind) -> int: ...
+
+    async def set_open_seq(self, tenant: str, kind: SyncTaskKind, seq: int) -> None: ...
+
+    async def get(self, tenant: str, kind: SyncTaskKind, seq: int) -> SyncTask | None: ...
+
+    async def save(self, task: SyncTask) -> None:
+        """Store the task and its SyncTaskUpserted event; then publish it."""
+        ...
+
+    async def of_tenant(self, tenant: str) -> list[SyncTask]: ...
+
+    async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool: ...
+
+    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None: ...
+
+    async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
+        """Which of these users have had an SMS number before."""
+        ...
+
+    async def add_sms_recipients(self, tenant: str, user_ids: Iterable[str], at: datetime) -> None: ...
+
+
+class Completions(Protocol):
+    """Admins' completions of sync tasks: inserted once each, by the REST API."""
+
+    async def get(self, tenant: str, kind: SyncTaskKind, seq: int) -> Completion | None: ...
+
+    async def record(self, completion: Completion, *, correlation_id: str | None) -> bool:
+        """Store the completion and its SyncTaskCompleted event; False if it was completed before."""
+        ...
+
+    async def of_tenant(self, tenant: str) -> list[Completion]: ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    enterprises: Enterprises
+    users: Users
+    groups: Groups
+    group_names: GroupNames
+    numbers: NumberFacts
+    sync_tasks: SyncTasks
+    completions: Completions
+    locks: KeyedLocks

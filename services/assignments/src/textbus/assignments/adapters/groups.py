@@ -1,0 +1,168 @@
+"""SMS groups and their name reservations in MongoDB.
+
+A group document holds the group, its latest request per number, the events
+and commands queued by its last change (outbox) and, until published, the
+membership changes that may need a connector-app sync.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from textbus.assignments.adapters import messages
+from textbus.assignments.adapters.documents import doc_id, fields, outbox_entries, versioned, with_events
+from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
+from textbus.assignments.service.ports import NameHolder, VersionConflict
+from textbus.contracts.assignments.v1 import SmsAssignmentChanged
+from textbus.kit.kafka import Messaging
+from textbus.kit.outbox import deliver, relay_pending
+
+
+class MongoGroups:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+        self.collection = db["groups"]
+        self.messaging = messaging
+
+    async def get(self, tenant: str, group_id: str) -> Group | None:
+        document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, _VISIBLE)
+        return _to_group(document) if document else None
+
+    async def insert(self, change: GroupChange, *, correlation_id: str | None) -> None:
+        group = change.group
+        document_id = doc_id(group.tenant, group.group_id)
+        await self.collection.insert_one(
+            {
+                "_id": document_id,
+                **_stored(group),
+                "_outbox": outbox_entries(_messages(change, correlation_id)),
+            }
+        )
+        await deliver(self.collection, document_id, self.messaging)
+
+    async def replace(
+        self, change: GroupChange, *, expected_version: int, correlation_id: str | None
+    ) -> None:
+        group = change.group
+        document_id = doc_id(group.tenant, group.group_id)
+        update = with_events({"$set": _stored(group)}, _messages(change, correlation_id))
+        if change.membership is not None:
+            update.setdefault("$push", {})["_membership"] = _membership_document(change.membership)
+        result = await self.collection.update_one(versioned(document_id, expected_version), update)
+        if result.matched_count == 0:
+            raise VersionConflict(document_id)
+        await deliver(self.collection, document_id, self.messaging)
+
+    async def of_tenant(self, tenant: str) -> list[Group]:
+        cursor = self.collection.find({"tenant": tenant, "deleted": False}, _VISIBLE)
+        return [_to_group(d) async for d in cursor]
+
+    async def of_member(self, tenant: str, user_id: str) -> list[Group]:
+        cursor = self.collection.find(
+            {"tenant": tenant, "deleted": False, "member_user_ids": user_id}, _VISIBLE
+        )
+        return [_to_group(d) async for d in cursor]
+
+    async def settle_membership(
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+    ) -> None:
+        document_id = doc_id(group.tenant, group.group_id)
+        stored = await self.collection.find_one({"_id": document_id}, {"_membership": 1})
+        # The entries as read: FerretDB's $pull removes exact matches only, not by condition.
+        entry = next(
+            (m for m in (stored or {}).get("_membership", []) if m["change_id"] == change.change_id), None
+        )
+        update = with_events(
+            {"$pull": {"_membership": entry}} if entry else {},
+            [messages.sms_assignment_changed(group.tenant, event)] if event else [],
+        )
+        if update:
+            await self.collection.update_one({"_id": document_id}, update)
+        await deliver(self.collection, document_id, self.messaging)
+
+    async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]:
+        unsettled: list[tuple[Group, MembershipChange]] = []
+        async for document in self.collection.find({"_membership.0": {"$exists": True}}):
+            group = _to_group(document)
+            unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
+        return unsettled
+
+    async def relay_pending(self) -> None:
+        await relay_pending(self.collection, self.messaging)
+
+
+class MongoGroupNames:
+    """One document per (tenant, name): inserting it is the atomic check that a name is free."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.collection = db["group_names"]
+
+    async def reserve(self, tenant: str, name_key: str, group_id: str, at: datetime) -> NameHolder | None:
+        document_id = doc_id(tenant, name_key)
+        for _ in range(3):
+            try:
+                await self.collection.insert_one(
+                    {"_id": document_id, "group_id": group_id, "reserved_at": at}
+                )
+                return None
+            except DuplicateKeyError:
+                holder = await self.collection.find_one({"_id": document_id})
+            if holder is not None:
+                return NameHolder(group_id=holder["group_id"], reserved_at=holder["reserved_at"])
+        raise RuntimeError(f"group name reservation {document_id!r} keeps changing")
+
+    async def take_over(self, tenant: str, name_key: str, holder: NameHolder, group_id: str) -> bool:
+        result = await self.collection.update_one(
+            {"_id": doc_id(tenant, name_key), "group_id": holder.group_id, "reserved_at": holder.reserved_at},
+            {"$set": {"group_id": group_id}},
+        )
+        return result.modified_count == 1
+
+    async def release(self, tenant: str, name_key: str, group_id: str) -> None:
+        await self.collection.delete_one({"_id": doc_id(tenant, name_key), "group_id": group_id})
+
+
+_VISIBLE = {"_outbox": 0, "_applied": 0}
+
+
+def _stored(group: Group) -> dict[str, Any]:
+    return {**group.model_dump(), "name_key": group.name_key}
+
+
+def _messages(change: GroupChange, correlation_id: str | None) -> list[messages.Message]:
+    group = change.group
+    queued = []
+    if group.deleted:
+        queued.append(messages.group_deleted(group, correlation_id))
+    elif change.profile_changed:
+        queued.append(messages.group_upserted(group, correlation_id))
+    # After the group's event: the numbers service waits for an assignee it has not heard of yet.
+    queued += [messages.number_command(group.tenant, group.assignee, c) for c in change.commands]
+    return queued
+
+
+def _membership_document(change: MembershipChange) -> dict[str, Any]:
+    return {
+        "change_id": change.change_id,
+        "members_added": list(change.members_added),
+        "members_removed": list(change.members_removed),
+        "owner_changed": change.owner_changed,
+        "at": change.at,
+    }
+
+
+def _to_membership(document: dict[str, Any]) -> MembershipChange:
+    return MembershipChange(
+        change_id=document["change_id"],
+        members_added=tuple(document["members_added"]),
+        members_removed=tuple(document["members_removed"]),
+        owner_changed=document["owner_changed"],
+        at=document["at"],
+    )
+
+
+def _to_group(document: dict[str, Any]) -> Group:
+    return Group.model_validate({k: v for k, v in fields(document).items() if k != "name_key"})

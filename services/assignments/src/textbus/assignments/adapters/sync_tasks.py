@@ -1,0 +1,112 @@
+"""Sync tasks in MongoDB.
+
+Tasks, the open-task pointer, counted change ids and the enterprise's SMS
+recipients are written only by the keeper (the consumer of the enterprise's
+partition of assignments.events.v1). Completions are inserted once each by
+the API, with their SyncTaskCompleted event in the same document's outbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from textbus.assignments.adapters import messages
+from textbus.assignments.adapters.documents import doc_id, fields, outbox_entries, with_events
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask, task_id
+from textbus.contracts.assignments.v1 import SyncTaskKind
+from textbus.kit.kafka import Messaging
+from textbus.kit.outbox import deliver, relay_pending
+
+
+class MongoSyncTasks:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+        self.tasks = db["sync_tasks"]
+        self.pointers = db["sync_open_tasks"]
+        self.counted_changes = db["sync_counted_changes"]
+        self.recipients = db["sms_recipients"]
+        self.messaging = messaging
+
+    async def open_seq(self, tenant: str, kind: SyncTaskKind) -> int:
+        document = await self.pointers.find_one({"_id": doc_id(tenant, kind)})
+        return int(document["seq"]) if document else 1
+
+    async def set_open_seq(self, tenant: str, kind: SyncTaskKind, seq: int) -> None:
+        await self.pointers.update_one({"_id": doc_id(tenant, kind)}, {"$set": {"seq": seq}}, upsert=True)
+
+    async def get(self, tenant: str, kind: SyncTaskKind, seq: int) -> SyncTask | None:
+        document = await self.tasks.find_one({"_id": doc_id(tenant, kind, str(seq))}, {"_outbox": 0})
+        return SyncTask.model_validate(fields(document)) if document else None
+
+    async def save(self, task: SyncTask) -> None:
+        document_id = doc_id(task.tenant, task.kind, str(task.seq))
+        await self.tasks.update_one(
+            {"_id": document_id},
+            with_events({"$set": task.model_dump()}, [messages.sync_task_upserted(task)]),
+            upsert=True,
+        )
+        await deliver(self.tasks, document_id, self.messaging)
+
+    async def of_tenant(self, tenant: str) -> list[SyncTask]:
+        cursor = self.tasks.find({"tenant": tenant}, {"_outbox": 0})
+        return [SyncTask.model_validate(fields(d)) async for d in cursor]
+
+    async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool:
+        return await self.counted_changes.find_one({"_id": doc_id(tenant, kind, change_id)}) is not None
+
+    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None:
+        await self.counted_changes.update_one(
+            {"_id": doc_id(tenant, kind, change_id)}, {"$set": {"tenant": tenant}}, upsert=True
+        )
+
+    async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
+        ids = [doc_id(tenant, u) for u in set(user_ids)]
+        if not ids:
+            return set()
+        return {d["user_id"] async for d in self.recipients.find({"_id": {"$in": ids}})}
+
+    async def add_sms_recipients(self, tenant: str, user_ids: Iterable[str], at: datetime) -> None:
+        for user_id in user_ids:
+            await self.recipients.update_one(
+                {"_id": doc_id(tenant, user_id)},
+                {"$setOnInsert": {"tenant": tenant, "user_id": user_id, "first_sms_number_at": at}},
+                upsert=True,
+            )
+
+    async def relay_pending(self) -> None:
+        await relay_pending(self.tasks, self.messaging)
+
+
+class MongoCompletions:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+        self.collection = db["sync_completions"]
+        self.messaging = messaging
+
+    async def get(self, tenant: str, kind: SyncTaskKind, seq: int) -> Completion | None:
+        document = await self.collection.find_one({"_id": doc_id(tenant, kind, str(seq))}, {"_outbox": 0})
+        return Completion.model_validate(fields(document)) if document else None
+
+    async def record(self, completion: Completion, *, correlation_id: str | None) -> bool:
+        document_id = doc_id(completion.tenant, completion.kind, str(completion.seq))
+        event = messages.sync_task_completed(
+            completion, task_id(completion.kind, completion.seq), correlation_id
+        )
+        try:
+            await self.collection.insert_one(
+                {"_id": document_id, **completion.model_dump(), "_outbox": outbox_entries([event])}
+            )
+        except DuplicateKeyError:
+            return False
+        await deliver(self.collection, document_id, self.messaging)
+        return True
+
+    async def of_tenant(self, tenant: str) -> list[Completion]:
+        cursor = self.collection.find({"tenant": tenant}, {"_outbox": 0})
+        return [Completion.model_validate(fields(d)) async for d in cursor]
+
+    async def relay_pending(self) -> None:
+        await relay_pending(self.collection, self.messaging)

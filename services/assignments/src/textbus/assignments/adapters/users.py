@@ -1,0 +1,91 @@
+"""Users in MongoDB, keyed by tenant and id, with their personal number requests and an outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from textbus.assignments.adapters import messages
+from textbus.assignments.adapters.documents import doc_id, fields, versioned, with_events
+from textbus.assignments.domain.number_requests import NumberRequest
+from textbus.assignments.domain.users import User
+from textbus.assignments.service.ports import PersonalRequests, VersionConflict
+from textbus.contracts.common import Assignee
+from textbus.kit.kafka import Messaging
+from textbus.kit.outbox import deliver, relay_pending
+
+PROFILE = set(User.model_fields)
+
+
+class MongoUsers:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+        self.collection = db["users"]
+        self.messaging = messaging
+
+    async def get(self, tenant: str, user_id: str) -> User | None:
+        document = await self.collection.find_one({"_id": doc_id(tenant, user_id)})
+        return _to_user(document) if document else None
+
+    async def get_many(self, tenant: str, user_ids: Iterable[str]) -> dict[str, User]:
+        ids = [doc_id(tenant, u) for u in set(user_ids)]
+        if not ids:
+            return {}
+        return {
+            d["user_id"]: _to_user(d)
+            async for d in self.collection.find({"_id": {"$in": ids}}, {"number_requests": 0})
+        }
+
+    async def save(self, user: User, *, correlation_id: str | None) -> None:
+        document_id = doc_id(user.tenant, user.user_id)
+        await self.collection.update_one(
+            {"_id": document_id},
+            with_events({"$set": user.model_dump()}, [messages.user_upserted(user, correlation_id)]),
+            upsert=True,
+        )
+        await deliver(self.collection, document_id, self.messaging)
+
+    async def requests_of(self, tenant: str, user_id: str) -> PersonalRequests:
+        document = await self.collection.find_one(
+            {"_id": doc_id(tenant, user_id)}, {"number_requests": 1, "requests_version": 1}
+        )
+        document = document or {}
+        return PersonalRequests(
+            tenant=tenant,
+            user_id=user_id,
+            requests=tuple(NumberRequest.model_validate(r) for r in document.get("number_requests", [])),
+            version=document.get("requests_version", 0),
+        )
+
+    async def save_requests(
+        self, personal: PersonalRequests, commands: list[NumberRequest], *, expected_version: int
+    ) -> None:
+        document_id = doc_id(personal.tenant, personal.user_id)
+        assignee = Assignee(kind="user", id=personal.user_id)
+        update = {
+            "$set": {
+                "number_requests": [r.model_dump() for r in personal.requests],
+                "requests_version": personal.version,
+            }
+        }
+        queued = [messages.number_command(personal.tenant, assignee, c) for c in commands]
+        result = await self.collection.update_one(
+            versioned(document_id, expected_version, "requests_version"), with_events(update, queued)
+        )
+        if result.matched_count == 0:
+            raise VersionConflict(document_id)
+        await deliver(self.collection, document_id, self.messaging)
+
+    async def relay_pending(self) -> None:
+        await relay_pending(self.collection, self.messaging)
+
+    async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]:
+        query = {"tenant": tenant}
+        total = await self.collection.count_documents(query)
+        cursor = self.collection.find(query).sort("user_id", 1).skip(skip).limit(limit)
+        return [_to_user(d) async for d in cursor], total
+
+
+def _to_user(document: dict[str, Any]) -> User:
+    return User.model_validate({k: v for k, v in fields(document).items() if k in PROFILE})

@@ -1,0 +1,100 @@
+"""Finding SMS groups: a quick search across every column, column filters, sorting and pages.
+
+Columns: group name, members (a count), numbers, owner. Text filters match
+parts of a value regardless of case; the member count is compared (equal,
+greater than, less than). Every filter given must match (AND).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SortKey = Literal["name", "-name", "owner", "-owner", "members", "-members", "created_at", "-created_at"]
+
+
+class GroupRow(BaseModel):
+    """One row of the groups table, with the names a person searches for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    group_id: str
+    name: str
+    owner: str = Field(description="The owner's display name and sign-in name.")
+    member_names: tuple[str, ...]
+    member_count: int
+    numbers: tuple[str, ...]
+    created_at: datetime
+
+
+class GroupQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    q: str | None = Field(default=None, max_length=200, description="Quick search across every column.")
+    name: str | None = Field(default=None, max_length=200, description="Group name contains.")
+    owner: str | None = Field(default=None, max_length=200, description="Owner contains.")
+    number: str | None = Field(default=None, max_length=40, description="A group number contains.")
+    member: str | None = Field(default=None, max_length=200, description="A member's name contains.")
+    members_eq: int | None = Field(default=None, ge=0, description="Member count equals.")
+    members_gt: int | None = Field(default=None, ge=0, description="Member count greater than.")
+    members_lt: int | None = Field(default=None, ge=0, description="Member count less than.")
+    sort: SortKey = "name"
+    skip: int = Field(default=0, ge=0)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+def search(rows: Iterable[GroupRow], query: GroupQuery) -> tuple[list[GroupRow], int]:
+    """The page of rows matching every filter, in the asked order, and how many match in all."""
+    matching = [row for row in rows if _matches(row, query)]
+    field = query.sort.lstrip("-")
+    matching.sort(key=lambda row: _sort_value(row, field), reverse=query.sort.startswith("-"))
+    return matching[query.skip : query.skip + query.limit], len(matching)
+
+
+def _matches(row: GroupRow, query: GroupQuery) -> bool:
+    checks = [
+        query.q is None or _quick(row, query.q),
+        query.name is None or _contains(row.name, query.name),
+        query.owner is None or _contains(row.owner, query.owner),
+        query.member is None or any(_contains(m, query.member) for m in row.member_names),
+        query.number is None or any(_number_contains(n, query.number) for n in row.numbers),
+        query.members_eq is None or row.member_count == query.members_eq,
+        query.members_gt is None or row.member_count > query.members_gt,
+        query.members_lt is None or row.member_count < query.members_lt,
+    ]
+    return all(checks)
+
+
+def _quick(row: GroupRow, text: str) -> bool:
+    return (
+        _contains(row.name, text)
+        or _contains(row.owner, text)
+        or _contains(str(row.member_count), text)
+        or any(_contains(m, text) for m in row.member_names)
+        or any(_number_contains(n, text) for n in row.numbers)
+    )
+
+
+def _contains(value: str, text: str) -> bool:
+    return text.strip().casefold() in value.casefold()
+
+
+def _number_contains(number: str, text: str) -> bool:
+    """Numbers match as typed or by their digits alone (so "415 555" finds +14155550100)."""
+    digits = re.sub(r"\D", "", text)
+    return _contains(number, text) or (bool(digits) and digits in re.sub(r"\D", "", number))
+
+
+def _sort_value(row: GroupRow, field: str) -> tuple[object, ...]:
+    match field:
+        case "owner":
+            return (row.owner.casefold(), row.name.casefold())
+        case "members":
+            return (row.member_count, row.name.casefold())
+        case "created_at":
+            return (row.created_at, row.name.casefold())
+    return (row.name.casefold(), row.group_id)

@@ -1,0 +1,95 @@
+"""REST routes for enterprises and their SMS settings."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from textbus.assignments.domain.enterprises import (
+    ENTERPRISE_ID_PATTERN,
+    Enterprise,
+    SmsSettings,
+    SmsSettingsChange,
+)
+from textbus.assignments.entrypoints.http.common import TENANT, Page, correlation_id, tenant_of
+from textbus.assignments.service import enterprises as use_cases
+from textbus.assignments.service.assignees import require_enterprise
+from textbus.assignments.service.ports import Ports
+from textbus.kit.http import Api, principal, query_model
+
+TAGS = ("enterprises",)
+
+
+class EnterpriseBody(BaseModel):
+    enterprise_id: str = Field(pattern=ENTERPRISE_ID_PATTERN, description="The tenant id tokens carry.")
+    name: str = Field(min_length=1, max_length=200)
+    settings: SmsSettings = Field(default_factory=SmsSettings)
+
+
+class EnterpriseList(BaseModel):
+    items: list[Enterprise]
+    total: int
+
+
+def register_enterprise_routes(api: Api, ports: Ports) -> None:
+    @api.post(
+        "/v1/enterprises",
+        summary="Create an enterprise (provider only)",
+        body=EnterpriseBody,
+        response=Enterprise,
+        status=201,
+        tags=TAGS,
+        responses={409: "The enterprise exists already"},
+    )
+    async def create_enterprise(request: web.Request, body: EnterpriseBody) -> Enterprise:
+        principal(request).require_provider()
+        return await use_cases.create_enterprise(
+            ports,
+            enterprise_id=body.enterprise_id,
+            name=body.name,
+            settings=body.settings,
+            correlation_id=correlation_id(request),
+        )
+
+    @api.get("/v1/enterprises", summary="The enterprises (provider only)", response=EnterpriseList, tags=TAGS)
+    async def list_enterprises(request: web.Request) -> EnterpriseList:
+        principal(request).require_provider()
+        page = query_model(request, Page)
+        items, total = await ports.enterprises.list(skip=page.skip, limit=page.limit)
+        return EnterpriseList(items=items, total=total)
+
+    @api.get(
+        f"{TENANT}/enterprise",
+        summary="The caller's enterprise and its SMS settings",
+        response=Enterprise,
+        tags=TAGS,
+        responses={404: "No such enterprise"},
+    )
+    async def get_enterprise(request: web.Request) -> Enterprise:
+        return await require_enterprise(ports, tenant_of(request))
+
+    @api.get(
+        f"{TENANT}/sms-settings",
+        summary="The enterprise's SMS settings (read-only for enterprise admins)",
+        response=SmsSettings,
+        tags=TAGS,
+        responses={404: "No such enterprise"},
+    )
+    async def get_sms_settings(request: web.Request) -> SmsSettings:
+        return (await require_enterprise(ports, tenant_of(request))).settings
+
+    @api.patch(
+        f"{TENANT}/sms-settings",
+        summary="Change SMS settings (provider only); fields left out keep their value",
+        body=SmsSettingsChange,
+        response=SmsSettings,
+        tags=TAGS,
+        responses={404: "No such enterprise", 409: "Changed by another request meanwhile"},
+    )
+    async def change_sms_settings(request: web.Request, body: SmsSettingsChange) -> SmsSettings:
+        tenant = tenant_of(request)
+        principal(request).require_provider()
+        enterprise = await use_cases.change_sms_settings(
+            ports, tenant, body, correlation_id=correlation_id(request)
+        )
+        return enterprise.settings

@@ -1,0 +1,121 @@
+"""REST routes for SMS groups."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from textbus.assignments.domain.group_search import GroupQuery
+from textbus.assignments.domain.groups import MAX_MEMBERS, MAX_NAME_LENGTH, MAX_NUMBERS
+from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id, tenant_of
+from textbus.assignments.service import groups as use_cases
+from textbus.assignments.service.groups import GroupView
+from textbus.assignments.service.ports import Ports
+from textbus.kit.http import Api, principal, query_model
+
+TAGS = ("groups",)
+GROUP = f"{TENANT}/groups/{{group_id}}"
+BAD_INPUT = {
+    404: "No such group or enterprise",
+    409: "The name is used by another group, or the group changed meanwhile",
+    422: "Unknown or disabled users, another tenant's numbers, or a broken group rule",
+}
+
+
+class GroupBody(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, description="Unique in the tenant.")
+    owner_user_id: UserId
+    member_user_ids: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
+    numbers: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
+
+
+class GroupPatch(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME_LENGTH)
+    owner_user_id: UserId | None = None
+    members_add: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
+    members_remove: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
+    numbers_add: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
+    numbers_remove: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
+
+
+class GroupList(BaseModel):
+    items: list[GroupView]
+    total: int
+
+
+def register_group_routes(api: Api, ports: Ports) -> None:
+    @api.post(
+        f"{TENANT}/groups",
+        summary="Create an SMS group; each number is assigned to it through the numbers service",
+        body=GroupBody,
+        response=GroupView,
+        status=201,
+        tags=TAGS,
+        responses=BAD_INPUT,
+    )
+    async def create_group(request: web.Request, body: GroupBody) -> GroupView:
+        return await use_cases.create_group(
+            ports,
+            tenant=tenant_of(request),
+            name=body.name,
+            owner_user_id=body.owner_user_id,
+            member_user_ids=body.member_user_ids,
+            numbers=body.numbers,
+            requested_by=principal(request).subject,
+            correlation_id=correlation_id(request),
+        )
+
+    @api.get(
+        f"{TENANT}/groups",
+        summary="Find groups: quick search (q), column filters (AND), sorting and a page",
+        response=GroupList,
+        tags=TAGS,
+    )
+    async def find_groups(request: web.Request) -> GroupList:
+        tenant = tenant_of(request)
+        items, total = await use_cases.find_groups(ports, tenant, query_model(request, GroupQuery))
+        return GroupList(items=items, total=total)
+
+    @api.get(GROUP, summary="An SMS group", response=GroupView, tags=TAGS, responses={404: "No such group"})
+    async def get_group(request: web.Request) -> GroupView:
+        return await use_cases.get_group(ports, tenant_of(request), request.match_info["group_id"])
+
+    @api.patch(
+        GROUP,
+        summary="Rename, change the owner, add or remove members and numbers",
+        body=GroupPatch,
+        response=GroupView,
+        tags=TAGS,
+        responses=BAD_INPUT,
+    )
+    async def update_group(request: web.Request, body: GroupPatch) -> GroupView:
+        return await use_cases.update_group(
+            ports,
+            tenant=tenant_of(request),
+            group_id=request.match_info["group_id"],
+            name=body.name,
+            owner_user_id=body.owner_user_id,
+            members_add=body.members_add,
+            members_remove=body.members_remove,
+            numbers_add=body.numbers_add,
+            numbers_remove=body.numbers_remove,
+            requested_by=principal(request).subject,
+            correlation_id=correlation_id(request),
+        )
+
+    @api.delete(
+        GROUP,
+        summary="Delete an SMS group: its numbers are unassigned and become available again",
+        status=204,
+        tags=TAGS,
+        responses={404: "No such group"},
+    )
+    async def delete_group(request: web.Request) -> web.Response:
+        await use_cases.delete_group(
+            ports,
+            tenant=tenant_of(request),
+            group_id=request.match_info["group_id"],
+            requested_by=principal(request).subject,
+            correlation_id=correlation_id(request),
+        )
+        return web.Response(status=204)
