@@ -15,6 +15,8 @@ class NumbersSettings(BaseSettings):
     command_timeout_seconds: float = 15.0
     """How long a single-number REST call waits for its command's outcome."""
     inactivity_sweep_seconds: float = 3600.0
-    command_workers: int = 4
+    command_workers: int = 1
     """Consumers of numbers.commands.v1 in one process; each owns whole partitions, so every
-    number still has one writer and its commands stay in order."""
+    number still has one writer and its commands stay in order. Above 1, FastStream 0.7.8's
+    concurrent subscriber leaves Kafka connections open when it stops (seen as unclosed
+    transports at exit in our tests), so the default stays at 1 until that is fixed."""
