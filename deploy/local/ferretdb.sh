@@ -18,23 +18,53 @@ data_dir=${FERRETDB_DATA_DIR:-$cache/data/ferretdb}
 
 # Keyed on the module's inputs so that a change to them builds a new binary
 # instead of silently reusing a stale one.
-hash=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-12)
+hash=$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" "$src"/patches/* | sha256sum | cut -c1-12)
 bin=$cache/ferretdb-$hash/ferretdb
 
 build() {
   [[ -x $bin ]] && return 0
   command -v go >/dev/null || { echo "ferretdb.sh: Go 1.24+ is needed to build FerretDB" >&2; exit 1; }
   echo "ferretdb.sh: building FerretDB into $bin (takes minutes the first time)" >&2
-  mkdir -p "${bin%/*}"
+  local work=${bin%/*}
+  mkdir -p "$work"
   # Build under a temporary name and rename: an interrupted build leaves no
   # binary behind, so the next call builds again instead of running a torn file.
-  local tmp=$bin.tmp.$$
+  tmp=$bin.tmp.$$
   trap 'rm -f "$tmp"' EXIT
+  patch_sources "$work"
   # -buildvcs=false: the module sits inside the project's git checkout, whose
   # state (no commits, unsafe ownership) must not be able to fail the build.
-  (cd "$src" && CGO_ENABLED=0 go build -trimpath -mod=readonly -buildvcs=false -o "$tmp" .) </dev/null
+  (cd "$src" && CGO_ENABLED=0 go build -trimpath -mod=readonly -buildvcs=false -modfile "$work/go.mod" \
+    -o "$tmp" .) </dev/null
   mv -f "$tmp" "$bin"
   trap - EXIT
+}
+
+# Our fixes to FerretDB (patches/*.sed) go into a copy of its module source next to the binary, which a
+# copy of go.mod replaces the module with: the module cache and our go.mod stay untouched, and each fix
+# reads as a short sed script rather than a fork. A fix that no longer changes its file (another
+# FerretDB version) stops the build instead of silently building the unfixed code.
+patch_sources() {
+  local work=$1 module
+  module=$(cd "$src" && go mod download -json github.com/FerretDB/FerretDB | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [[ -d $module ]] || { echo "ferretdb.sh: FerretDB's module source not found" >&2; exit 1; }
+  rm -rf "$work/FerretDB"
+  cp -R "$module" "$work/FerretDB"
+  chmod -R u+w "$work/FerretDB"
+  apply_patch "$work/FerretDB/internal/backends/sqlite/metadata/metadata.go" sqlite-id-lookup.sed
+  cp "$src/go.mod" "$work/go.mod"
+  cp "$src/go.sum" "$work/go.sum"
+  (cd "$src" && go mod edit -modfile "$work/go.mod" -replace "github.com/FerretDB/FerretDB=$work/FerretDB")
+}
+
+apply_patch() {
+  local file=$1 script=$src/patches/$2
+  sed -f "$script" "$file" >"$file.patched"
+  if cmp -s "$file" "$file.patched"; then
+    echo "ferretdb.sh: $script no longer changes $file" >&2
+    exit 1
+  fi
+  mv -f "$file.patched" "$file"
 }
 
 case ${1:-} in

@@ -38,7 +38,10 @@ func main() {
 	if err = os.MkdirAll(dir, 0o755); err != nil {
 		log.Fatal(err)
 	}
-	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/", OmitHost: true}).String()
+	// _txlock=immediate: a write transaction takes SQLite's write lock when it begins, waiting its
+	// turn (busy_timeout), instead of upgrading a read lock midway, which fails at once with
+	// SQLITE_BUSY ("database is locked") when another connection writes at the same moment.
+	sqliteURL := (&url.URL{Scheme: "file", Path: dir + "/", OmitHost: true, RawQuery: "_txlock=immediate"}).String()
 
 	// FerretDB logs each connection at info level and dumps every failed
 	// command (each E11000, each client's endSessions) as multi-line warnings;
