@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -36,6 +36,7 @@ from textbus.contracts import Envelope, Topic, dead_letter_topic
 from textbus.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Errors that say nothing about the record: retry it until the world recovers.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
@@ -54,6 +55,27 @@ MALFORMED_ERRORS: tuple[type[BaseException], ...] = (
 
 class PermanentFailure(Exception):
     """A handler's way to say a record can never be applied; it goes to the dead-letter topic."""
+
+
+class RedeliverBatch(Exception):
+    """Some record of a batch must be tried again: the whole batch is redelivered (handlers are
+    idempotent, so the records already applied change nothing the second time)."""
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A record of a batch, with its envelope."""
+
+    record: ConsumerRecord
+    envelope: Envelope
+
+    @property
+    def partition(self) -> int:
+        return int(self.record.partition)
+
+    @property
+    def offset(self) -> int:
+        return int(self.record.offset)
 
 
 @dataclass
@@ -88,29 +110,29 @@ class DeadLetters:
         elif isinstance(error, PermanentFailure):
             reason = "rejected"
         elif isinstance(error, INFRASTRUCTURE_ERRORS):
-            await self._back_off(attempt)
+            await self.back_off(attempt)
             self._attempts[position] = attempt
             log.warning("infrastructure error, will redeliver", extra=_where(record, error))
             return False
         elif attempt < self.max_attempts:
-            await self._back_off(attempt)
+            await self.back_off(attempt)
             self._attempts[position] = attempt
             log.warning("handler failed, will redeliver", extra=_where(record, error), exc_info=error)
             return False
         else:
             reason = "handler-failed"
-        await self._publish(record, error, reason, attempt)
+        await self.dead_letter(record, error, reason, attempt)
         self._attempts.pop(position, None)
         return True
 
     def succeeded(self, record: ConsumerRecord) -> None:
         self._attempts.pop((record.topic, record.partition, record.offset), None)
 
-    async def _back_off(self, attempt: int) -> None:
+    async def back_off(self, attempt: int) -> None:
         await asyncio.sleep(min(0.1 * 2**attempt, self.max_backoff_seconds))
 
-    async def _publish(
-        self, record: ConsumerRecord, error: BaseException, reason: str, attempts: int
+    async def dead_letter(
+        self, record: ConsumerRecord, error: BaseException, reason: str, attempts: int = 1
     ) -> None:
         assert self.broker is not None, "DeadLetters.broker is set by create_broker"
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
@@ -150,6 +172,8 @@ class _DeadLetterMiddleware(BaseMiddleware):
         exc_val: BaseException | None = None,
         exc_tb: TracebackType | None = None,
     ) -> bool | None:
+        if isinstance(self.msg, tuple):
+            return await self._after_batch(exc_val)
         if not isinstance(self.msg, ConsumerRecord):
             return False
         if exc_val is None:
@@ -160,6 +184,15 @@ class _DeadLetterMiddleware(BaseMiddleware):
         # Returning True suppresses the error, so the acknowledgement middleware commits.
         return await self.dead_letters.handle_failure(self.msg, exc_val)
 
+    async def _after_batch(self, error: BaseException | None) -> bool:
+        """A batch handler dead-letters its own bad records (``Messaging.apply_batch``); anything it
+        raises redelivers the whole batch, after a back-off unless the handler already waited."""
+        if error is None or isinstance(error, asyncio.CancelledError | RedeliverBatch):
+            return False
+        log.warning("batch handler failed, will redeliver", exc_info=error)
+        await self.dead_letters.back_off(1)
+        return False
+
 
 @dataclass
 class Messaging:
@@ -168,6 +201,7 @@ class Messaging:
     settings: ServiceSettings
     broker: KafkaBroker
     router: KafkaRouter
+    dead_letters: DeadLetters
 
     def topic_name(self, name: str) -> str:
         return self.settings.topic_name(name)
@@ -182,6 +216,54 @@ class Messaging:
             auto_offset_reset="earliest",
             **kwargs,
         )
+
+    def subscribe_batch(self, *topics: Topic, max_records: int) -> Callable[[Any], Any]:
+        """Like ``subscribe``, for a handler of up to ``max_records`` records at a time: it takes the
+        ``KafkaMessage`` (its ``raw_message`` is the records) and hands them to ``apply_batch``. The
+        batch's offsets are committed once the handler returns."""
+        return self.subscribe(*topics, batch=True, max_records=max_records, decoder=_left_to_the_handler)
+
+    async def apply_batch(
+        self, records: Iterable[ConsumerRecord], apply: Callable[[BatchRecord], Awaitable[T]]
+    ) -> list[tuple[BatchRecord, T]]:
+        """Apply every record of a batch: the records of one key in order, different keys at once
+        (a key's partition owns its documents, so different keys never write the same one).
+
+        Each record's failure is treated as a single-record consumer treats it: a record that does not
+        decode, is rejected or keeps failing goes to the dead-letter topic and its key goes on; others
+        are tried again in place. An infrastructure error stops its key, and once the other keys are
+        done the whole batch is redelivered (``RedeliverBatch``). Returns what each applied record gave.
+        """
+        by_key: dict[bytes | None, list[BatchRecord]] = {}
+        for record in records:
+            try:
+                envelope = Envelope.model_validate_json(record.value or b"")
+            except MALFORMED_ERRORS as error:
+                await self.dead_letters.dead_letter(record, error, "malformed")
+                continue
+            by_key.setdefault(record.key, []).append(BatchRecord(record, envelope))
+        applied: list[tuple[BatchRecord, T]] = []
+        stopped: list[BatchRecord] = []
+
+        async def in_order(items: list[BatchRecord]) -> None:
+            for item in items:
+                while True:
+                    try:
+                        applied.append((item, await apply(item)))
+                        break
+                    except Exception as error:
+                        if await self.dead_letters.handle_failure(item.record, error):
+                            break  # dead-lettered: the key's next record goes on
+                        if isinstance(error, INFRASTRUCTURE_ERRORS):
+                            stopped.append(item)
+                            return
+
+        await asyncio.gather(*(in_order(items) for items in by_key.values()))
+        if stopped:
+            raise RedeliverBatch(f"{len(stopped)} key(s) stopped by infrastructure errors")
+        for item, _ in applied:
+            self.dead_letters.succeeded(item.record)
+        return applied
 
     async def publish(self, topic: Topic, envelope: Envelope) -> None:
         """Publish and wait until every in-sync replica has the record."""
@@ -221,7 +303,13 @@ def create_messaging(settings: ServiceSettings, registry: CollectorRegistry) -> 
     )
     dead_letters.broker = broker
     router = KafkaRouter()
-    return Messaging(settings=settings, broker=broker, router=router)
+    return Messaging(settings=settings, broker=broker, router=router, dead_letters=dead_letters)
+
+
+def _left_to_the_handler(message: Any) -> None:
+    """A batch's records are decoded one by one by ``Messaging.apply_batch``, so that
+    one bad record goes to the dead-letter topic instead of failing the whole batch."""
+    return None
 
 
 async def ensure_topics(
