@@ -213,6 +213,11 @@ def render(results: Results, plan: Plan, started: datetime, finished: datetime, 
                 f" ({1000 * detail['elapsed_s'] / detail['processed']:.1f} ms per number end to end; "
                 f"the POST answered in {detail['request_answered_s']:.2f} s)"
             )
+        if detail.get("commands_at_once", 1) > 1:
+            head += (
+                f"\n  up to {detail['commands_at_once']} commands are applied at once, so their operations"
+                " overlap: a row's ms per number is time spent waiting, not time added end to end"
+            )
         if detail.get("busy_cores"):
             busy = ", ".join(f"{name} {cores:.2f}" for name, cores in detail["busy_cores"].items())
             head += f"\n  cores busy on average: {busy}"

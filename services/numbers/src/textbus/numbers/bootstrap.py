@@ -64,7 +64,7 @@ def bootstrap(
         clock=clock,
         interval_seconds=limits.inactivity_sweep_seconds,
     )
-    register_handlers(messaging, read_models, commands, limits.command_workers)
+    register_handlers(messaging, read_models, commands, limits.command_batch_size)
     register_number_routes(service.api, inventory, catalog, clock)
     service.on_start += [numbers.relay_pending, outcomes.relay_pending, jobs.resume_unpublished]
     service.on_stop.append(jobs.stop)

@@ -15,8 +15,6 @@ class NumbersSettings(BaseSettings):
     command_timeout_seconds: float = 15.0
     """How long a single-number REST call waits for its command's outcome."""
     inactivity_sweep_seconds: float = 3600.0
-    command_workers: int = 1
-    """Consumers of numbers.commands.v1 in one process; each owns whole partitions, so every
-    number still has one writer and its commands stay in order. Above 1, FastStream 0.7.8's
-    concurrent subscriber leaves Kafka connections open when it stops (seen as unclosed
-    transports at exit in our tests), so the default stays at 1 until that is fixed."""
+    command_batch_size: int = 100
+    """Commands taken from numbers.commands.v1 at a time: each number's in order, different numbers
+    at once (each is its own document and its partition's alone)."""

@@ -2,12 +2,15 @@
 
 A rejection's event is queued on its outcome document (there may be no number
 document to carry it). Job progress is counted in one document per job and
-partition: each has one writer, the partition's consumer, so the counts are
-exact without transactions.
+partition: each has one writer, the partition's consumer, and remembers the
+last offset it counted, so the counts are exact without transactions.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -16,9 +19,8 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.contracts import Envelope, topic
 from textbus.kit.kafka import Messaging
-from textbus.kit.mongo import apply_once
 from textbus.kit.outbox import deliver_one, outbox_entry, relay_pending
-from textbus.numbers.service.ports import Outcome
+from textbus.numbers.service.ports import Outcome, Position
 
 EVENTS = topic("numbers.events.v1")
 COMMAND_PARTITIONS = topic("numbers.commands.v1").partitions
@@ -36,7 +38,7 @@ class MongoOutcomes:
         document = await self.collection.find_one({"_id": str(command_id)}, {"_outbox": 0, "_applied": 0})
         return _to_outcome(document) if document else None
 
-    async def record(self, outcome: Outcome, event: Envelope | None, partition: int | None) -> None:
+    async def record(self, outcome: Outcome, event: Envelope | None) -> None:
         fields: Document = {
             "number": outcome.number,
             "tenant": outcome.tenant,
@@ -57,15 +59,32 @@ class MongoOutcomes:
         else:
             if event is not None:
                 await deliver_one(self.collection, document_id, self.messaging, EVENTS, event)
-        # Counted once per command even when the crash came between the insert and this count.
-        if outcome.job_id is not None and partition is not None:
-            failed = 1 if outcome.status == "rejected" else 0
-            await apply_once(
-                self.progress,
-                f"{outcome.job_id}/{partition}",
-                outcome.command_id,
-                {"$inc": {"done": 1, "failed": failed}, "$set": {"job_id": outcome.job_id}},
-            )
+
+    async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
+        """One update per job and partition: a partition's commands arrive in offset order, so its
+        document remembers the last offset counted, and a redelivered command (at or below it) is
+        not counted twice."""
+        by_document: dict[str, list[tuple[Outcome, Position]]] = defaultdict(list)
+        for outcome, position in counted:
+            if outcome.job_id is not None:
+                by_document[f"{outcome.job_id}/{position.partition}"].append((outcome, position))
+        await asyncio.gather(*(self._count(key, items) for key, items in by_document.items()))
+
+    async def _count(self, document_id: str, items: list[tuple[Outcome, Position]]) -> None:
+        document = await self.progress.find_one({"_id": document_id}, {"through": 1})
+        through = document.get("through", -1) if document else -1
+        new = [outcome for outcome, position in items if position.offset > through]
+        if not new:
+            return
+        failed = sum(1 for outcome in new if outcome.status == "rejected")
+        await self.progress.update_one(
+            {"_id": document_id},
+            {
+                "$inc": {"done": len(new), "failed": failed},
+                "$set": {"job_id": new[0].job_id, "through": max(position.offset for _, position in items)},
+            },
+            upsert=True,
+        )
 
     async def job_progress(self, job_id: str) -> tuple[int, int]:
         """(done, failed) over every partition."""

@@ -6,18 +6,24 @@ from faststream.kafka.annotations import KafkaMessage
 
 from textbus.contracts import Envelope, topic
 from textbus.contracts.numbers.v1 import NumberCommand
-from textbus.kit.kafka import Messaging
+from textbus.kit.kafka import BatchRecord, Messaging
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
+from textbus.numbers.service.ports import Outcome, Position
 
 
 def register_handlers(
-    messaging: Messaging, read_models: ReadModels, commands: CommandHandler, command_workers: int
+    messaging: Messaging, read_models: ReadModels, commands: CommandHandler, command_batch_size: int
 ) -> None:
-    @messaging.subscribe(topic("numbers.commands.v1"), max_workers=command_workers)
-    async def handle_number_command(envelope: Envelope, message: KafkaMessage) -> None:
-        if isinstance(envelope.data, NumberCommand):
-            await commands.execute(envelope, partition=message.raw_message.partition)  # type: ignore[union-attr]
+    @messaging.subscribe_batch(topic("numbers.commands.v1"), max_records=command_batch_size)
+    async def handle_number_commands(message: KafkaMessage) -> None:
+        async def execute(item: BatchRecord) -> tuple[Outcome, Position] | None:
+            if not isinstance(item.envelope.data, NumberCommand):
+                return None
+            return await commands.execute(item.envelope), Position(item.partition, item.offset)
+
+        applied = await messaging.apply_batch(message.raw_message, execute)  # type: ignore[arg-type]
+        await commands.count_jobs([counted for _, counted in applied if counted is not None])
 
     @messaging.subscribe(
         topic("assignments.events.v1"),

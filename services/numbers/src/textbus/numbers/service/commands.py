@@ -1,6 +1,7 @@
-"""Applying one command on numbers.commands.v1: the numbers service's single writer per number.
+"""Applying commands of numbers.commands.v1: the numbers service's single writer per number.
 
-The command's partition owns the number, so load-decide-store has no race. A
+The command's partition owns the number, and its consumer applies each
+number's commands in order, so load-decide-store has no race. A
 redelivered command (crash before the offset commit) finds its envelope id on
 the number or its recorded outcome, and changes nothing a second time.
 """
@@ -8,8 +9,8 @@ the number or its recorded outcome, and changes nothing a second time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from textbus.contracts import Envelope
@@ -36,7 +37,7 @@ from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord, Rejected
 from textbus.numbers.service.lifecycle import INACTIVITY
-from textbus.numbers.service.ports import Facts, Numbers, Outcome, Outcomes
+from textbus.numbers.service.ports import Facts, Numbers, Outcome, Outcomes, Position
 
 SOURCE = "numbers"
 # An assignee created a moment ago may not have reached our read model yet
@@ -52,13 +53,26 @@ class CommandHandler:
     tier_limit: int
     clock: Callable[[], datetime]
 
-    async def execute(self, envelope: Envelope, partition: int | None = None) -> Outcome:
+    _registering: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def execute(self, envelope: Envelope) -> Outcome:
+        """Apply one command; the caller runs each number's commands in order, others at once."""
         command = envelope.data
         assert isinstance(command, NumberCommand)
+        if isinstance(command, RegisterNumber):
+            # The tier limit counts the tenant's registered numbers: registrations go one at a time.
+            async with self._registering:
+                return await self._execute(envelope, command)
+        return await self._execute(envelope, command)
+
+    async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
+        await self.outcomes.count_jobs(counted)
+
+    async def _execute(self, envelope: Envelope, command: NumberCommand) -> Outcome:
         known = await self.outcomes.get(envelope.id)
         if known is not None:
-            # A redelivery: make sure what a crash may have cut short (counting, publishing) is done.
-            await self.outcomes.record(known, None, partition)
+            # A redelivery: make sure the publishing a crash may have cut short is done.
+            await self.outcomes.record(known, None)
             await self.numbers.deliver(command.number)
             return known
         stored = await self.numbers.load(command.number)
@@ -66,20 +80,20 @@ class CommandHandler:
         if stored is not None and str(envelope.id) in stored.applied:
             # Stored before a crash, outcome not recorded yet: record it now.
             outcome = self._outcome(envelope, "applied", None, None)
-            await self.outcomes.record(outcome, None, partition)
+            await self.outcomes.record(outcome, None)
             await self.numbers.deliver(command.number)
             return outcome
         try:
             record = await self._decide(command, current, envelope)
         except Rejected as rejection:
             outcome = self._outcome(envelope, "rejected", rejection.code, rejection.detail)
-            await self.outcomes.record(outcome, self._rejection(envelope, rejection), partition)
+            await self.outcomes.record(outcome, self._rejection(envelope, rejection))
             return outcome
         event = await self._event(envelope, command, current, record)
         deleted = isinstance(command, DeleteNumber)
         await self.numbers.save(stored, command.number, None if deleted else record, envelope.id, event)
         outcome = self._outcome(envelope, "applied", None, None)
-        await self.outcomes.record(outcome, None, partition)
+        await self.outcomes.record(outcome, None)
         return outcome
 
     async def _decide(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -62,9 +63,22 @@ class Facts(Protocol):
     async def last_activity(self, number: str) -> datetime | None: ...
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a command sat on numbers.commands.v1: the partition owns its number, offsets order it."""
+
+    partition: int
+    offset: int
+
+
 class Outcomes(Protocol):
     async def get(self, command_id: UUID) -> Outcome | None: ...
 
-    async def record(self, outcome: Outcome, event: Envelope | None, partition: int | None) -> None:
+    async def record(self, outcome: Outcome, event: Envelope | None) -> None:
         """Remember the outcome (and publish ``event`` with it, for a rejection) exactly once."""
+        ...
+
+    async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
+        """Count the outcomes of job commands into their jobs' progress, each command once even when
+        a redelivery counts it again."""
         ...
