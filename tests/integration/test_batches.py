@@ -12,6 +12,7 @@ from textbus.contracts.assignments.v1 import UserUpserted
 from textbus.kit.kafka import BatchRecord, PermanentFailure
 from textbus.kit.service import Service, running
 from textbus.kit.settings import ServiceSettings
+from textbus.numbers.adapters.shelves import command_partition
 
 pytestmark = pytest.mark.integration
 
@@ -112,3 +113,19 @@ async def test_an_infrastructure_error_redelivers_the_batch_and_its_key_waits(
 
 async def _async(value: bool) -> bool:
     return value
+
+
+async def test_a_number_is_shelved_by_the_partition_its_commands_travel_on(
+    settings_for: Callable[[str], ServiceSettings],
+) -> None:
+    """Shelves are written by the consumer of the number's partition, computed from the number;
+    it must be the partition the producer really picks."""
+    settings = settings_for("numbers")
+    service = Service.create(settings, title="partitions")
+    numbers = [f"+1212555{i:04d}" for i in range(40)]
+    async with running(service):
+        for number in numbers:
+            await service.messaging.publish(COMMANDS, envelope(number, "any"))
+    records = await read_records(settings.kafka.bootstrap_servers, settings.topic_name(COMMANDS.name), 40)
+
+    assert {r.key.decode(): r.partition for r in records} == {n: command_partition(n) for n in numbers}

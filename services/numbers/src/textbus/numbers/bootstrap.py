@@ -13,6 +13,7 @@ from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
+from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.entrypoints.http import register_number_routes
 from textbus.numbers.entrypoints.kafka import register_handlers
@@ -44,10 +45,16 @@ def bootstrap(
     read_models = ReadModels(db)
     numbers = MongoNumbers(db, messaging)
     outcomes = MongoOutcomes(db, messaging)
-    catalog = MongoCatalog(db, read_models)
+    shelves = MongoShelves(db)
+    catalog = MongoCatalog(db, read_models, shelves)
     jobs = Jobs(store=MongoJobs(db), outcomes=outcomes, publish=publish_command, clock=clock)
     commands = CommandHandler(
-        numbers=numbers, facts=read_models, outcomes=outcomes, tier_limit=limits.tier_limit, clock=clock
+        numbers=numbers,
+        facts=read_models,
+        outcomes=outcomes,
+        shelves=shelves,
+        tier_limit=limits.tier_limit,
+        clock=clock,
     )
     inventory = Inventory(
         publish=publish_command,
@@ -66,7 +73,12 @@ def bootstrap(
     )
     register_handlers(messaging, read_models, commands, limits.command_batch_size)
     register_number_routes(service.api, inventory, catalog, clock)
-    service.on_start += [numbers.relay_pending, outcomes.relay_pending, jobs.resume_unpublished]
+    service.on_start += [
+        shelves.stock_if_empty,
+        numbers.relay_pending,
+        outcomes.relay_pending,
+        jobs.resume_unpublished,
+    ]
     service.on_stop.append(jobs.stop)
     service.background.append(sweeper.run_forever)
     return service

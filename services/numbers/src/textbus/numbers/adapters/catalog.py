@@ -1,27 +1,27 @@
 """Finding numbers: the tenant's inventory filtered, sorted and paged, with each number's chip.
 
-Assignee and carrier names live in read models, not on number documents (those
-have one writer, the commands consumer), so a name filter first finds the
-matching assignees or profiles and then the numbers that point at them.
+The inventory is read from its shelves (adapters/shelves.py), then selected and
+sorted by service/selection.py. Assignee and carrier names live in read models,
+not on number documents (those have one writer, the commands consumer), so a
+name filter first finds the matching assignees or profiles, then the numbers
+that point at them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts.common import Assignee
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import ReadModels, assignee_id, by_ids, ids_containing, profile_id
+from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.domain.chip import ChipFacts, service_chip
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import NumberRecord
-from textbus.numbers.domain.phone import search_digits
 from textbus.numbers.service.queries import (
     AssigneeView,
     CarrierProfileView,
@@ -29,92 +29,58 @@ from textbus.numbers.service.queries import (
     InactivityView,
     NumberQuery,
     NumberView,
-    ServicesFilter,
+    assignee_key,
 )
+from textbus.numbers.service.selection import Names, Selection
 
 Document = dict[str, Any]
 
-_SORT_FIELDS = {
-    "number": "_id",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "assignee": "assignee_key",
-    "carrier": "carrier_profile_id",
-}
-_SERVICES = {
-    ServicesFilter.NOT_CAPABLE: {"sms_capable": False},
-    ServicesFilter.UNASSIGNED: {"sms_capable": True, "assignee_key": None},
-    ServicesFilter.USER: {"sms_capable": True, "assignee.kind": "user"},
-    ServicesFilter.GROUP: {"sms_capable": True, "assignee.kind": "group"},
-}
-
 
 class MongoCatalog:
-    def __init__(self, db: AsyncDatabase[Document], read_models: ReadModels) -> None:
+    def __init__(self, db: AsyncDatabase[Document], read_models: ReadModels, shelves: MongoShelves) -> None:
         self.numbers = db["numbers"]
         self.read_models = read_models
-
-    async def filter_for(self, tenant: str, query: NumberQuery) -> Document:
-        clauses: list[Document] = [{"tenant": tenant}, {"deleted": False}]
-        if query.q:
-            clauses.append({"$or": await self._anywhere(tenant, query.q)})
-        if query.number:
-            clauses.append(_number_contains(query.number))
-        if query.assignee:
-            clauses.append({"assignee_key": {"$in": await self._assignees_named(tenant, query.assignee)}})
-        if query.carrier:
-            clauses.append({"carrier_profile_id": {"$in": await self._profiles_named(tenant, query.carrier)}})
-        if query.services:
-            clauses.append({"$or": [_SERVICES[s] for s in query.services]})
-        if query.lifecycle:
-            clauses.append({"lifecycle": query.lifecycle})
-        return {"$and": clauses}
+        self.shelves = shelves
 
     async def page(self, tenant: str, query: NumberQuery, now: datetime) -> tuple[list[NumberView], int]:
-        where = await self.filter_for(tenant, query)
-        total = await self.numbers.count_documents(where)
-        field = _SORT_FIELDS[query.sort.lstrip("-")]
-        order = DESCENDING if query.sort.startswith("-") else ASCENDING
-        cursor = (
-            self.numbers.find(where)
-            .sort([(field, order), ("_id", order)])
-            .skip(query.skip)
-            .limit(query.limit)
-        )
-        documents = [d async for d in cursor]
-        return await self.views(tenant, documents, now), total
+        selected = await self._selected(tenant, query)
+        return await self.views(tenant, selected[query.skip : query.skip + query.limit], now), len(selected)
 
     async def stream(
         self, tenant: str, query: NumberQuery, now: datetime, batch: int = 500
     ) -> AsyncIterator[list[NumberView]]:
-        """Every matching number, in number order, a batch at a time (for export)."""
-        where = await self.filter_for(tenant, query)
-        documents: list[Document] = []
-        async for document in self.numbers.find(where).sort("_id", ASCENDING):
-            documents.append(document)
-            if len(documents) == batch:
-                yield await self.views(tenant, documents, now)
-                documents = []
-        if documents:
-            yield await self.views(tenant, documents, now)
+        """Every matching number, in the query's order, a batch at a time (for export)."""
+        selected = await self._selected(tenant, query)
+        for start in range(0, len(selected), batch):
+            yield await self.views(tenant, selected[start : start + batch], now)
+
+    async def matching(self, tenant: str, query: NumberQuery) -> list[Document]:
+        return [
+            {"_id": r.number, "assignee_key": assignee_key(r.assignee) if r.assignee else None}
+            for r in await self._selected(tenant, query)
+        ]
+
+    async def _selected(self, tenant: str, query: NumberQuery) -> list[NumberRecord]:
+        selection = Selection(
+            query,
+            anywhere=await self._names(tenant, query.q, query.q) if query.q else None,
+            assignee=await self._names(tenant, query.assignee, None) if query.assignee else None,
+            carrier=await self._names(tenant, None, query.carrier) if query.carrier else None,
+        )
+        return selection.sorted(r for r in await self.shelves.records(tenant) if selection.selects(r))
 
     async def numbers_of(self, tenant: str, numbers: list[str]) -> dict[str, Document]:
         found = await by_ids(self.numbers, numbers)
         return {n: d for n, d in found.items() if d["tenant"] == tenant and not d.get("deleted")}
-
-    async def matching(self, tenant: str, query: NumberQuery) -> list[Document]:
-        where = await self.filter_for(tenant, query)
-        return [d async for d in self.numbers.find(where, {"_id": 1, "assignee_key": 1})]
 
     async def view(self, tenant: str, number: str, now: datetime) -> NumberView | None:
         # By _id alone, the one filter FerretDB does not answer with a collection scan.
         document = await self.numbers.find_one({"_id": number})
         if document is None or document["tenant"] != tenant or document.get("deleted"):
             return None
-        return (await self.views(tenant, [document], now))[0]
+        return (await self.views(tenant, [from_document(document)], now))[0]
 
-    async def views(self, tenant: str, documents: list[Document], now: datetime) -> list[NumberView]:
-        records = [from_document(d) for d in documents]
+    async def views(self, tenant: str, records: list[NumberRecord], now: datetime) -> list[NumberView]:
         rm = self.read_models
         assignees = await by_ids(
             rm.assignees, (_assignee_doc_id(tenant, r.assignee) for r in records if r.assignee)
@@ -131,27 +97,19 @@ class MongoCatalog:
             for r in records
         ]
 
-    async def _anywhere(self, tenant: str, text: str) -> list[Document]:
-        return [
-            _number_contains(text),
-            {"assignee_key": {"$in": await self._assignees_named(tenant, text)}},
-            {"carrier_profile_id": {"$in": await self._profiles_named(tenant, text)}},
-        ]
-
-    async def _assignees_named(self, tenant: str, text: str) -> list[str]:
-        ids = await ids_containing(self.read_models.assignees, tenant, "name", text)
-        return [i.removeprefix(f"{tenant}/") for i in ids]  # tenant/kind/id -> kind/id
-
-    async def _profiles_named(self, tenant: str, text: str) -> list[str]:
-        by_name = await ids_containing(self.read_models.carrier_profiles, tenant, "name", text)
-        by_carrier = await ids_containing(self.read_models.carrier_profiles, tenant, "carrier", text)
-        return sorted({i.removeprefix(f"{tenant}/") for i in by_name + by_carrier})
-
-
-def _number_contains(text: str) -> Document:
-    digits = search_digits(text)
-    pattern = re.escape(digits) if digits else re.escape(text.strip())
-    return {"_id": {"$regex": pattern, "$options": "i"}}
+    async def _names(self, tenant: str, assignee: str | None, carrier: str | None) -> Names:
+        """The assignees whose name contains ``assignee`` and the carrier profiles whose name or
+        carrier contains ``carrier``, from the read models."""
+        assignees: list[str] = []
+        profiles: set[str] = set()
+        if assignee:
+            ids = await ids_containing(self.read_models.assignees, tenant, "name", assignee)
+            assignees = [i.removeprefix(f"{tenant}/") for i in ids]  # tenant/kind/id -> kind/id
+        if carrier:
+            for field in ("name", "carrier"):
+                ids = await ids_containing(self.read_models.carrier_profiles, tenant, field, carrier)
+                profiles.update(i.removeprefix(f"{tenant}/") for i in ids)
+        return Names(assignees=frozenset(assignees), profiles=frozenset(profiles))
 
 
 def _assignee_doc_id(tenant: str, assignee: Assignee) -> str:

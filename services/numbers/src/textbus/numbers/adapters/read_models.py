@@ -11,6 +11,7 @@ envelopes applied to it, so a redelivered event changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -124,13 +125,19 @@ class ReadModels:
         return document.get("last_activity_at") if document else None
 
 
+# Under the client's connection pool (100), so that one caller cannot take every connection.
+BY_IDS_AT_ONCE = 50
+
+
 async def by_ids(collection: AsyncCollection[Document], ids: Iterable[str]) -> dict[str, Document]:
-    """Documents by ``_id``, one equality look-up each (the fast path on FerretDB too)."""
+    """Documents by ``_id``, one equality look-up each (the fast path on FerretDB too), up to
+    ``BY_IDS_AT_ONCE`` at a time."""
     found: dict[str, Document] = {}
-    for id_ in set(ids):
-        document = await collection.find_one({"_id": id_})
-        if document is not None:
-            found[id_] = document
+    unique = list(set(ids))
+    for start in range(0, len(unique), BY_IDS_AT_ONCE):
+        chunk = unique[start : start + BY_IDS_AT_ONCE]
+        documents = await asyncio.gather(*(collection.find_one({"_id": id_}) for id_ in chunk))
+        found.update((id_, d) for id_, d in zip(chunk, documents, strict=True) if d is not None)
     return found
 
 

@@ -9,7 +9,7 @@ from textbus.contracts.numbers.v1 import NumberCommand
 from textbus.kit.kafka import BatchRecord, Messaging
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
-from textbus.numbers.service.ports import Outcome, Position
+from textbus.numbers.service.ports import Decided, Position
 
 
 def register_handlers(
@@ -17,13 +17,13 @@ def register_handlers(
 ) -> None:
     @messaging.subscribe_batch(topic("numbers.commands.v1"), max_records=command_batch_size)
     async def handle_number_commands(message: KafkaMessage) -> None:
-        async def execute(item: BatchRecord) -> tuple[Outcome, Position] | None:
+        async def execute(item: BatchRecord) -> tuple[Decided, Position] | None:
             if not isinstance(item.envelope.data, NumberCommand):
                 return None
             return await commands.execute(item.envelope), Position(item.partition, item.offset)
 
         applied = await messaging.apply_batch(message.raw_message, execute)  # type: ignore[arg-type]
-        await commands.count_jobs([counted for _, counted in applied if counted is not None])
+        await commands.settle([decided for _, decided in applied if decided is not None])
 
     @messaging.subscribe(
         topic("assignments.events.v1"),

@@ -37,7 +37,7 @@ from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord, Rejected
 from textbus.numbers.service.lifecycle import INACTIVITY
-from textbus.numbers.service.ports import Facts, Numbers, Outcome, Outcomes, Position
+from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position, Shelves
 
 SOURCE = "numbers"
 # An assignee created a moment ago may not have reached our read model yet
@@ -50,13 +50,15 @@ class CommandHandler:
     numbers: Numbers
     facts: Facts
     outcomes: Outcomes
+    shelves: Shelves
     tier_limit: int
     clock: Callable[[], datetime]
 
     _registering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def execute(self, envelope: Envelope) -> Outcome:
-        """Apply one command; the caller runs each number's commands in order, others at once."""
+    async def execute(self, envelope: Envelope) -> Decided:
+        """Apply one command; its outcome is recorded by ``settle``, with the rest of its batch.
+        The caller runs each number's commands in order, different numbers at once."""
         command = envelope.data
         assert isinstance(command, NumberCommand)
         if isinstance(command, RegisterNumber):
@@ -65,36 +67,35 @@ class CommandHandler:
                 return await self._execute(envelope, command)
         return await self._execute(envelope, command)
 
-    async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
-        await self.outcomes.count_jobs(counted)
+    async def settle(self, decided: Sequence[tuple[Decided, Position]]) -> None:
+        """After a batch is applied: its changed numbers onto the shelves searches read, then the
+        outcomes (what a waiting requester sees), then the jobs' progress. A crash in between is
+        redone by the redelivered batch, each step changing nothing the second time."""
+        await self.shelves.refresh({d.outcome.number for d, _ in decided if d.outcome.status == "applied"})
+        await asyncio.gather(*(self.outcomes.record(d.outcome, d.rejection) for d, _ in decided))
+        await self.outcomes.count_jobs([(d.outcome, position) for d, position in decided])
 
-    async def _execute(self, envelope: Envelope, command: NumberCommand) -> Outcome:
+    async def _execute(self, envelope: Envelope, command: NumberCommand) -> Decided:
         known = await self.outcomes.get(envelope.id)
         if known is not None:
             # A redelivery: make sure the publishing a crash may have cut short is done.
-            await self.outcomes.record(known, None)
             await self.numbers.deliver(command.number)
-            return known
+            return Decided(known)
         stored = await self.numbers.load(command.number)
         current = stored.record if stored else None
         if stored is not None and str(envelope.id) in stored.applied:
-            # Stored before a crash, outcome not recorded yet: record it now.
-            outcome = self._outcome(envelope, "applied", None, None)
-            await self.outcomes.record(outcome, None)
+            # Stored before a crash, outcome not recorded yet.
             await self.numbers.deliver(command.number)
-            return outcome
+            return Decided(self._outcome(envelope, "applied", None, None))
         try:
             record = await self._decide(command, current, envelope)
         except Rejected as rejection:
             outcome = self._outcome(envelope, "rejected", rejection.code, rejection.detail)
-            await self.outcomes.record(outcome, self._rejection(envelope, rejection))
-            return outcome
+            return Decided(outcome, self._rejection(envelope, rejection))
         event = await self._event(envelope, command, current, record)
         deleted = isinstance(command, DeleteNumber)
         await self.numbers.save(stored, command.number, None if deleted else record, envelope.id, event)
-        outcome = self._outcome(envelope, "applied", None, None)
-        await self.outcomes.record(outcome, None)
-        return outcome
+        return Decided(self._outcome(envelope, "applied", None, None))
 
     async def _decide(
         self, command: NumberCommand, current: NumberRecord | None, envelope: Envelope

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -64,6 +64,14 @@ class Facts(Protocol):
 
 
 @dataclass(frozen=True)
+class Decided:
+    """A command applied or refused, its outcome not recorded yet; a refusal's event goes with it."""
+
+    outcome: Outcome
+    rejection: Envelope | None = None
+
+
+@dataclass(frozen=True)
 class Position:
     """Where a command sat on numbers.commands.v1: the partition owns its number, offsets order it."""
 
@@ -81,4 +89,10 @@ class Outcomes(Protocol):
     async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
         """Count the outcomes of job commands into their jobs' progress, each command once even when
         a redelivery counts it again."""
+        ...
+
+
+class Shelves(Protocol):
+    async def refresh(self, numbers: Iterable[str]) -> None:
+        """Put the numbers' stored state where searches read it."""
         ...

@@ -1,0 +1,95 @@
+"""Which of a tenant's numbers a query selects, and in what order: decided on number records.
+
+Names live in read models, so a query's name filters are first resolved to the
+ids they match (``Names``); what is left is a pure predicate and a sort key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.phone import search_digits
+from textbus.numbers.service.queries import NumberQuery, ServicesFilter, assignee_key
+
+
+@dataclass(frozen=True)
+class Names:
+    """A name filter resolved: the assignee keys (kind/id) and carrier profile ids it matches."""
+
+    assignees: frozenset[str] = frozenset()
+    profiles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A query with its name filters resolved. ``anywhere`` is the quick search's (number, assignee,
+    carrier); ``assignee`` and ``carrier`` are the column filters'. All filters combine with AND."""
+
+    query: NumberQuery
+    anywhere: Names | None = None
+    assignee: Names | None = None
+    carrier: Names | None = None
+
+    def selects(self, record: NumberRecord) -> bool:
+        query, key = self.query, _assignee(record)
+        if query.q and self.anywhere is not None:
+            in_number = number_contains(record.number, query.q)
+            if not (
+                in_number
+                or key in self.anywhere.assignees
+                or record.carrier_profile_id in self.anywhere.profiles
+            ):
+                return False
+        if query.number and not number_contains(record.number, query.number):
+            return False
+        if self.assignee is not None and key not in self.assignee.assignees:
+            return False
+        if self.carrier is not None and record.carrier_profile_id not in self.carrier.profiles:
+            return False
+        if query.services and not any(_in_group(record, group) for group in query.services):
+            return False
+        return not (query.lifecycle and record.lifecycle != query.lifecycle)
+
+    def sorted(self, records: Iterable[NumberRecord]) -> list[NumberRecord]:
+        """The records in the query's order, the number breaking ties; a missing value sorts first
+        ascending and last descending."""
+        field = self.query.sort.lstrip("-")
+        value = _SORT_VALUES[field]
+        return sorted(
+            records,
+            key=lambda r: (value(r) is not None, value(r) or "", r.number),
+            reverse=self.query.sort.startswith("-"),
+        )
+
+
+def number_contains(number: str, text: str) -> bool:
+    """The number contains what was typed: its digits when it looks like a phone number in any
+    common format ('(212) 400-1', '+1 212'), else the text itself, in any case."""
+    digits = search_digits(text)
+    return (digits or text.strip().lower()) in number.lower()
+
+
+def _assignee(record: NumberRecord) -> str | None:
+    return assignee_key(record.assignee) if record.assignee else None
+
+
+def _in_group(record: NumberRecord, group: ServicesFilter) -> bool:
+    match group:
+        case ServicesFilter.NOT_CAPABLE:
+            return not record.sms_capable
+        case ServicesFilter.UNASSIGNED:
+            return record.sms_capable and record.assignee is None
+    # USER or GROUP: assigned to that kind of assignee.
+    return record.sms_capable and record.assignee is not None and record.assignee.kind == group.value
+
+
+_SORT_VALUES: dict[str, Callable[[NumberRecord], Any]] = {
+    "number": lambda r: r.number,
+    "created_at": lambda r: r.created_at,
+    "updated_at": lambda r: r.updated_at,
+    "assignee": _assignee,
+    "carrier": lambda r: r.carrier_profile_id,
+}

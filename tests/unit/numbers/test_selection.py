@@ -1,0 +1,120 @@
+"""Which numbers a query selects and in what order; how a shelf keeps a number."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from textbus.contracts.common import Assignee
+from textbus.numbers.adapters.shelves import PARTITIONS, command_partition, pack, shelf_id, unpack
+from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.service.queries import NumberQuery, ServicesFilter
+from textbus.numbers.service.selection import Names, Selection, number_contains
+
+pytestmark = pytest.mark.unit
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def record(
+    number: str,
+    *,
+    sms: bool = True,
+    assignee: Assignee | None = None,
+    profile: str | None = None,
+    lifecycle: str = "active",
+    created: int = 0,
+) -> NumberRecord:
+    return NumberRecord(
+        number=number,
+        tenant="acme",
+        sms_capable=sms,
+        carrier_profile_id=profile,
+        assignee=assignee,
+        registration="unregistered",
+        lifecycle=lifecycle,  # type: ignore[arg-type]
+        created_at=T0 + timedelta(days=created),
+        updated_at=T0,
+    )
+
+
+ANN = Assignee(kind="user", id="u-ann")
+SALES = Assignee(kind="group", id="g-sales")
+INVENTORY = [
+    record("+12124001000", assignee=ANN, profile="p-att", created=3),
+    record("+12124001001", sms=False, created=1),
+    record("+13105550000", assignee=SALES, created=2),
+    record("+13105550001", profile="p-tmo", lifecycle="released"),
+]
+
+
+def selected(selection: Selection) -> list[str]:
+    return [r.number for r in selection.sorted(r for r in INVENTORY if selection.selects(r))]
+
+
+@pytest.mark.parametrize(
+    ("typed", "number", "found"),
+    [
+        ("(212) 400-1", "+12124001000", True),
+        ("+1 212 400", "+12124001000", True),
+        ("212.400.10", "+12124001000", True),
+        ("4001", "+12124001000", True),
+        ("310", "+12124001000", False),
+        ("+1212", "+12124001000", True),
+    ],
+)
+def test_a_number_is_found_however_it_is_typed(typed: str, number: str, found: bool) -> None:
+    assert number_contains(number, typed) is found
+
+
+def test_the_quick_search_finds_a_number_an_assignee_or_a_carrier() -> None:
+    by_name = Names(assignees=frozenset({"user/u-ann"}), profiles=frozenset({"p-tmo"}))
+    assert selected(Selection(NumberQuery(q="Ann"), anywhere=by_name)) == ["+12124001000", "+13105550001"]
+    assert selected(Selection(NumberQuery(q="310 555"), anywhere=Names())) == ["+13105550000", "+13105550001"]
+
+
+def test_column_filters_combine_with_and() -> None:
+    query = NumberQuery(number="212", carrier="AT&T")
+    assert selected(Selection(query, carrier=Names(profiles=frozenset({"p-att"})))) == ["+12124001000"]
+    nobody = Selection(NumberQuery(number="212", assignee="Zed"), assignee=Names())
+    assert selected(nobody) == []
+
+
+def test_the_services_filter_selects_any_of_its_groups() -> None:
+    unassigned_or_group = NumberQuery(services=[ServicesFilter.UNASSIGNED, ServicesFilter.GROUP])
+    assert selected(Selection(unassigned_or_group)) == ["+13105550000", "+13105550001"]
+    assert selected(Selection(NumberQuery(services=[ServicesFilter.NOT_CAPABLE]))) == ["+12124001001"]
+    assert selected(Selection(NumberQuery(services=[ServicesFilter.USER]))) == ["+12124001000"]
+
+
+def test_lifecycle_filter() -> None:
+    assert selected(Selection(NumberQuery(lifecycle="released"))) == ["+13105550001"]
+
+
+def test_sorting_puts_missing_values_first_ascending_and_last_descending() -> None:
+    assert selected(Selection(NumberQuery(sort="assignee"))) == [
+        "+12124001001",
+        "+13105550001",
+        "+13105550000",
+        "+12124001000",
+    ]
+    assert selected(Selection(NumberQuery(sort="-carrier")))[:2] == ["+13105550001", "+12124001000"]
+    assert selected(Selection(NumberQuery(sort="-created_at"))) == [
+        "+12124001000",
+        "+13105550000",
+        "+12124001001",
+        "+13105550001",
+    ]
+
+
+def test_a_shelf_keeps_a_number_exactly() -> None:
+    for kept in INVENTORY:
+        assert unpack(kept.number, "acme", pack(kept)) == kept
+
+
+def test_a_number_has_one_shelf_owned_by_its_command_partition() -> None:
+    number = "+12124001000"
+    partition = command_partition(number)
+    assert 0 <= partition < PARTITIONS
+    assert shelf_id("acme", number) == shelf_id("acme", number)
+    assert shelf_id("acme", number).startswith(f"acme/{partition:02d}/")
+    assert len({command_partition(f"+1212400{i:04d}") for i in range(1000)}) == PARTITIONS
