@@ -62,3 +62,19 @@ async def test_a_database_from_before_the_shelves_is_shelved_once_at_start(
     await shelves.stock_if_empty()  # shelves exist now: nothing is redone
 
     assert [r.number for r in await shelves.records("acme")] == ["+12125550001"]
+
+
+async def test_a_number_deleted_and_added_by_another_tenant_moves_shelves(
+    settings_for: Callable[[str], ServiceSettings], mongo: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    db = mongo[settings_for("numbers").database_name]
+    shelves = MongoShelves(db)
+    await db["numbers"].insert_one(stored("+12125550001"))
+    await shelves.refresh([("+12125550001", "acme")])
+
+    # In one batch: acme deletes it, then another enterprise adds it.
+    await db["numbers"].replace_one({"_id": "+12125550001"}, stored("+12125550001", tenant="other"))
+    await shelves.refresh([("+12125550001", "acme"), ("+12125550001", "other")])
+
+    assert await shelves.records("acme") == []
+    assert [r.number for r in await shelves.records("other")] == ["+12125550001"]

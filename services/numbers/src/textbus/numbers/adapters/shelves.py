@@ -84,27 +84,35 @@ class MongoShelves:
         self.collection = db["number_shelves"]
         self.numbers = db["numbers"]
 
-    async def refresh(self, numbers: Iterable[str]) -> None:
-        """Put the numbers' stored state on their shelves (a deleted number comes off)."""
-        await self.put((await by_ids(self.numbers, numbers)).values())
+    async def refresh(self, changed: Iterable[tuple[str, str]]) -> None:
+        """Put the changed numbers' stored state on their shelves. ``changed``: (number, tenant) as
+        the commands named them, so that a number deleted (and maybe added again by another
+        tenant) also comes off the shelf of the tenant who had it."""
+        commanded = list(changed)
+        documents = await by_ids(self.numbers, (number for number, _ in commanded))
+        await self.put(documents.values(), gone=[(tenant, number) for number, tenant in commanded])
 
-    async def put(self, documents: Iterable[Document]) -> None:
-        """Put these number documents, as stored, on their shelves: each shelf read and written once
-        (safe without a lock: the shelf's partition has one consumer)."""
-        by_shelf: dict[str, list[Document]] = defaultdict(list)
+    async def put(self, documents: Iterable[Document], gone: Iterable[tuple[str, str]] = ()) -> None:
+        """Put these number documents, as stored, on their shelves, and take the ``gone`` (tenant,
+        number) pairs they do not keep off theirs; each shelf is read and written once (safe without
+        a lock: the shelf's partition has one consumer)."""
+        changes: dict[str, dict[str, str | None]] = defaultdict(dict)
+        for tenant, number in gone:
+            changes[shelf_id(tenant, number)][number] = None
         for document in documents:
-            by_shelf[shelf_id(document["tenant"], document["_id"])].append(document)
-        await asyncio.gather(*(self._restock(shelf, changed) for shelf, changed in by_shelf.items()))
+            row = None if document.get("deleted") else pack(from_document(document))
+            changes[shelf_id(document["tenant"], document["_id"])][document["_id"]] = row
+        await asyncio.gather(*(self._restock(shelf, rows) for shelf, rows in changes.items()))
 
-    async def _restock(self, shelf: str, changed: list[Document]) -> None:
+    async def _restock(self, shelf: str, changes: dict[str, str | None]) -> None:
         current = await self.collection.find_one({"_id": shelf})
         rows = {row.split("\t", 1)[0]: row for row in _rows(current)}
-        for document in changed:
-            if document.get("deleted"):
-                rows.pop(document["_id"], None)
+        for number, row in changes.items():
+            if row is None:
+                rows.pop(number, None)
             else:
-                rows[document["_id"]] = pack(from_document(document))
-        tenant = changed[0]["tenant"]
+                rows[number] = row
+        tenant = shelf.rsplit("/", 2)[0]
         await self.collection.update_one(
             {"_id": shelf},
             {"$set": {"tenant": tenant, "rows": "\n".join(rows[n] for n in sorted(rows))}},

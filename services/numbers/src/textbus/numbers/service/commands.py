@@ -71,7 +71,8 @@ class CommandHandler:
         """After a batch is applied: its changed numbers onto the shelves searches read, then the
         outcomes (what a waiting requester sees), then the jobs' progress. A crash in between is
         redone by the redelivered batch, each step changing nothing the second time."""
-        await self.shelves.refresh({d.outcome.number for d, _ in decided if d.outcome.status == "applied"})
+        applied = {(d.outcome.number, d.outcome.tenant) for d, _ in decided if d.outcome.status == "applied"}
+        await self.shelves.refresh(applied)
         await asyncio.gather(*(self.outcomes.record(d.outcome, d.rejection) for d, _ in decided))
         await self.outcomes.count_jobs([(d.outcome, position) for d, position in decided])
 

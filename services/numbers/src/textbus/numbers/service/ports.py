@@ -93,6 +93,7 @@ class Outcomes(Protocol):
 
 
 class Shelves(Protocol):
-    async def refresh(self, numbers: Iterable[str]) -> None:
-        """Put the numbers' stored state where searches read it."""
+    async def refresh(self, changed: Iterable[tuple[str, str]]) -> None:
+        """Put the changed numbers' stored state, (number, tenant) as commanded, where searches
+        read it."""
         ...
