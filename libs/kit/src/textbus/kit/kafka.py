@@ -33,6 +33,7 @@ from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
 from textbus.contracts import Envelope, Topic, dead_letter_topic
+from textbus.kit.concurrency import all_settled
 from textbus.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -258,7 +259,7 @@ class Messaging:
                             stopped.append(item)
                             return
 
-        await asyncio.gather(*(in_order(items) for items in by_key.values()))
+        await all_settled(*(in_order(items) for items in by_key.values()))
         if stopped:
             raise RedeliverBatch(f"{len(stopped)} key(s) stopped by infrastructure errors")
         for item, _ in applied:

@@ -8,7 +8,6 @@ last offset it counted, so the counts are exact without transactions.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -18,6 +17,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.contracts import Envelope, topic
+from textbus.kit.concurrency import all_settled
 from textbus.kit.kafka import Messaging
 from textbus.kit.outbox import deliver_one, outbox_entry, relay_pending
 from textbus.numbers.service.ports import Outcome, Position
@@ -68,7 +68,7 @@ class MongoOutcomes:
         for outcome, position in counted:
             if outcome.job_id is not None:
                 by_document[f"{outcome.job_id}/{position.partition}"].append((outcome, position))
-        await asyncio.gather(*(self._count(key, items) for key, items in by_document.items()))
+        await all_settled(*(self._count(key, items) for key, items in by_document.items()))
 
     async def _count(self, document_id: str, items: list[tuple[Outcome, Position]]) -> None:
         document = await self.progress.find_one({"_id": document_id}, {"through": 1})

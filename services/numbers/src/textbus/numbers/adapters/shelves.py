@@ -14,7 +14,6 @@ between is redone by the redelivered batch.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import zlib
 from collections import defaultdict
@@ -27,6 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts import topic
 from textbus.contracts.common import Assignee
+from textbus.kit.concurrency import all_settled
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import by_ids
 from textbus.numbers.domain.numbers import NumberRecord
@@ -102,7 +102,7 @@ class MongoShelves:
         for document in documents:
             row = None if document.get("deleted") else pack(from_document(document))
             changes[shelf_id(document["tenant"], document["_id"])][document["_id"]] = row
-        await asyncio.gather(*(self._restock(shelf, rows) for shelf, rows in changes.items()))
+        await all_settled(*(self._restock(shelf, rows) for shelf, rows in changes.items()))
 
     async def _restock(self, shelf: str, changes: dict[str, str | None]) -> None:
         current = await self.collection.find_one({"_id": shelf})

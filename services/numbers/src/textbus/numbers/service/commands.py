@@ -33,6 +33,7 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.concurrency import all_settled
 from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord, Rejected
@@ -73,7 +74,7 @@ class CommandHandler:
         redone by the redelivered batch, each step changing nothing the second time."""
         applied = {(d.outcome.number, d.outcome.tenant) for d, _ in decided if d.outcome.status == "applied"}
         await self.shelves.refresh(applied)
-        await asyncio.gather(*(self.outcomes.record(d.outcome, d.rejection) for d, _ in decided))
+        await all_settled(*(self.outcomes.record(d.outcome, d.rejection) for d, _ in decided))
         await self.outcomes.count_jobs([(d.outcome, position) for d, position in decided])
 
     async def _execute(self, envelope: Envelope, command: NumberCommand) -> Decided:
