@@ -1,13 +1,18 @@
 """The one aiohttp app factory: routes with OpenAPI, problem+json errors, bearer auth and probes.
 
-A service declares its routes on an ``Api``; each route names its request and
-answer models, which gives both validation and the OpenAPI document.
+A service declares its routes on an ``Api``; each route names its path
+parameters, query model, body and answers, and those same declarations give
+request validation and the OpenAPI document. Request models refuse unknown
+fields (a misspelled filter key must never widen a bulk delete) and JSON
+bodies are validated strictly (``0`` is not ``false``); the kit refuses to
+register a route whose models would accept unknown fields.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import typing
 from collections.abc import Awaitable, Callable, Mapping
@@ -16,10 +21,11 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from textbus.kit.auth import Principal, verify
 from textbus.kit.problems import (
+    EnterpriseNotFound,
     InternalError,
     InvalidRequest,
     Problem,
@@ -32,10 +38,48 @@ log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 PRINCIPAL: web.RequestKey[Principal] = web.RequestKey("principal", Principal)
+STREAMING: web.RequestKey[bool] = web.RequestKey("streaming", bool)
 AUTH_SETTINGS = web.AppKey("auth_settings", AuthSettings)
+
+# The enterprise id tokens carry; a path tenant outside it cannot exist.
+TENANT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
+_TENANT = re.compile(TENANT_PATTERN)
+# Deep enough for any real page, small enough for every database's 64-bit skip.
+MAX_SKIP = 1_000_000_000
+MAX_LIMIT = 500
 
 Handler = Callable[..., Awaitable[web.StreamResponse | BaseModel]]
 ReadinessCheck = Callable[[], Awaitable[bool]]
+TenantCheck = Callable[[str], Awaitable[bool]]
+
+
+class RequestModel(BaseModel):
+    """The base of every request body and query: an unknown or misspelled field is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(RequestModel):
+    """A page of a list: skip this many, then at most ``limit``."""
+
+    skip: int = Field(default=0, ge=0, le=MAX_SKIP, description="How many items to skip.")
+    limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="At most this many items.")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One documented answer of a route besides its success: a problem, or another body."""
+
+    description: str
+    model: type[BaseModel] | None = None
+    content_type: str = PROBLEM_JSON
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PathParameter:
+    description: str
+    schema: Mapping[str, Any]
 
 
 @dataclass
@@ -45,11 +89,25 @@ class Route:
     handler: Handler
     summary: str
     body: type[BaseModel] | None
+    query: type[BaseModel] | None
     response: type[BaseModel] | None
     status: int
     public: bool
     tags: tuple[str, ...]
-    responses: Mapping[int, str]
+    responses: Mapping[int, str | Answer]
+    # Raw request bodies the handler reads itself (CSV, multipart): media type -> schema.
+    content: Mapping[str, Mapping[str, Any]]
+    # The success answer's media type when it is not a JSON model (CSV), and its headers.
+    response_content_type: str | None
+    response_headers: Mapping[str, str]
+
+    @property
+    def path_parameters(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def has_tenant(self) -> bool:
+        return "tenant" in self.path_parameters
 
 
 @dataclass
@@ -59,6 +117,19 @@ class Api:
     title: str
     version: str = "1.0.0"
     routes: list[Route] = field(default_factory=list)
+    parameters: dict[str, PathParameter] = field(
+        default_factory=lambda: {
+            "tenant": PathParameter(
+                "The enterprise (tenant) id.", {"type": "string", "pattern": TENANT_PATTERN}
+            )
+        }
+    )
+    # Whether an enterprise exists; a route under /tenants/{tenant} of one that does not is a 404.
+    tenant_exists: TenantCheck | None = None
+
+    def path_parameter(self, name: str, description: str, **schema: Any) -> None:
+        """Describe a path parameter once for every route that has it."""
+        self.parameters[name] = PathParameter(description, {"type": "string", **schema})
 
     def route(
         self,
@@ -67,15 +138,38 @@ class Api:
         *,
         summary: str,
         body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
         public: bool = False,
         tags: tuple[str, ...] = (),
-        responses: Mapping[int, str] | None = None,
+        responses: Mapping[int, str | Answer] | None = None,
+        content: Mapping[str, Mapping[str, Any]] | None = None,
+        response_content_type: str | None = None,
+        response_headers: Mapping[str, str] | None = None,
     ) -> Callable[[Handler], Handler]:
+        for model in (body, query):
+            if model is not None:
+                _require_closed(model)
+
         def register(handler: Handler) -> Handler:
             self.routes.append(
-                Route(method, path, handler, summary, body, response, status, public, tags, responses or {})
+                Route(
+                    method,
+                    path,
+                    handler,
+                    summary,
+                    body,
+                    query,
+                    response,
+                    status,
+                    public,
+                    tags,
+                    responses or {},
+                    content or {},
+                    response_content_type,
+                    response_headers or {},
+                )
             )
             return handler
 
@@ -97,78 +191,188 @@ class Api:
         return self.route("DELETE", path, **kwargs)
 
     def openapi(self) -> dict[str, Any]:
+        return _OpenApi(self).document()
+
+
+class _OpenApi:
+    """The OpenAPI 3.1 document of an ``Api``: every parameter, body and answer it declares."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.schemas: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+
+    def document(self) -> dict[str, Any]:
         paths: dict[str, Any] = {}
-        schemas: dict[str, Any] = {}
-
-        def ref(model: type[BaseModel]) -> dict[str, str]:
-            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            schemas.update(schema.pop("$defs", {}))
-            schemas[model.__name__] = schema
-            return {"$ref": f"#/components/schemas/{model.__name__}"}
-
-        problem = {"content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-        for r in self.routes:
-            operation: dict[str, Any] = {"summary": r.summary, "tags": list(r.tags), "responses": {}}
-            if r.body is not None:
-                operation["requestBody"] = {
-                    "required": True,
-                    "content": {"application/json": {"schema": ref(r.body)}},
-                }
-            answer: dict[str, Any] = {"description": "OK"}
-            if r.response is not None:
-                answer["content"] = {"application/json": {"schema": ref(r.response)}}
-            operation["responses"][str(r.status)] = answer
-            for status, description in r.responses.items():
-                operation["responses"][str(status)] = {"description": description, **problem}
-            if not r.public:
-                operation["security"] = [{"bearer": []}]
-                operation["responses"].setdefault("401", {"description": "No valid token", **problem})
-                operation["responses"].setdefault("403", {"description": "Not allowed", **problem})
-            if r.body is not None:
-                operation["responses"].setdefault("422", {"description": "Invalid request", **problem})
-            paths.setdefault(r.path, {})[r.method.lower()] = operation
-        schemas["Problem"] = {
-            "type": "object",
-            "required": ["type", "title", "status", "detail"],
-            "properties": {
-                "type": {"type": "string"},
-                "title": {"type": "string"},
-                "status": {"type": "integer"},
-                "detail": {"type": "string"},
-                "instance": {"type": "string"},
-            },
-        }
+        for route in self.api.routes:
+            paths.setdefault(route.path, {})[route.method.lower()] = self.operation(route)
         return {
             "openapi": "3.1.0",
-            "info": {"title": self.title, "version": self.version},
+            "info": {"title": self.api.title, "version": self.api.version},
             "paths": paths,
             "components": {
-                "schemas": schemas,
+                "schemas": self.schemas,
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
             },
         }
+
+    def ref(self, model: type[BaseModel], mode: typing.Literal["validation", "serialization"]) -> Any:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode=mode)
+        self.schemas.update(schema.pop("$defs", {}))
+        name = model.__name__
+        self.schemas[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def operation(self, route: Route) -> dict[str, Any]:
+        operation: dict[str, Any] = {
+            "operationId": route.handler.__name__,
+            "summary": route.summary,
+            "tags": list(route.tags),
+            "parameters": self.parameters(route),
+            "responses": {},
+        }
+        request_content: dict[str, Any] = {
+            media: {"schema": dict(schema)} for media, schema in route.content.items()
+        }
+        if route.body is not None:
+            request_content["application/json"] = {"schema": self.ref(route.body, "validation")}
+        if request_content:
+            operation["requestBody"] = {"required": True, "content": request_content}
+        responses = operation["responses"]
+        responses[str(route.status)] = self.success(route)
+        for status, declared in route.responses.items():
+            responses[str(status)] = self.answer(declared)
+        problem = self.answer
+        if not route.public:
+            operation["security"] = [{"bearer": []}]
+            responses.setdefault("401", problem("No valid bearer token"))
+            responses.setdefault("403", problem("The token may not do this (role, or another tenant)"))
+        if route.has_tenant:
+            responses.setdefault("404", problem("No such enterprise"))
+        if route.body is not None or route.query is not None or len(route.path_parameters) > 1:
+            responses.setdefault("422", problem("The request is not valid (the problem names the fields)"))
+        if request_content:
+            responses.setdefault("413", problem("The body is over the size limit"))
+            responses.setdefault("415", problem("The body's media type is not one of those described"))
+        return operation
+
+    def success(self, route: Route) -> dict[str, Any]:
+        answer: dict[str, Any] = {"description": "OK"}
+        if route.response is not None:
+            answer["content"] = {"application/json": {"schema": self.ref(route.response, "serialization")}}
+        elif route.response_content_type is not None:
+            answer["content"] = {route.response_content_type: {"schema": {"type": "string"}}}
+        if route.response_headers:
+            answer["headers"] = _headers(route.response_headers)
+        return answer
+
+    def answer(self, declared: str | Answer) -> dict[str, Any]:
+        if isinstance(declared, str):
+            declared = Answer(declared)
+        answer: dict[str, Any] = {"description": declared.description}
+        if declared.model is not None:
+            answer["content"] = {declared.content_type: {"schema": self.ref(declared.model, "serialization")}}
+        elif declared.content_type == PROBLEM_JSON:
+            answer["content"] = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        else:
+            answer["content"] = {declared.content_type: {"schema": {"type": "string"}}}
+        if declared.headers:
+            answer["headers"] = _headers(declared.headers)
+        return answer
+
+    def parameters(self, route: Route) -> list[dict[str, Any]]:
+        parameters = []
+        for name in route.path_parameters:
+            known = self.api.parameters.get(name)
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "description": known.description if known else name,
+                    "schema": dict(known.schema) if known else {"type": "string", "maxLength": 200},
+                }
+            )
+        if route.query is not None:
+            schema = route.query.model_json_schema(ref_template="#/components/schemas/{model}")
+            self.schemas.update(schema.pop("$defs", {}))
+            required = set(schema.get("required", []))
+            for name, property_schema in schema.get("properties", {}).items():
+                parameter: dict[str, Any] = {
+                    "name": name,
+                    "in": "query",
+                    "required": name in required,
+                    "schema": {k: v for k, v in property_schema.items() if k not in ("title", "description")},
+                }
+                if "description" in property_schema:
+                    parameter["description"] = property_schema["description"]
+                if property_schema.get("type") == "array":
+                    parameter |= {"style": "form", "explode": True}
+                parameters.append(parameter)
+        return parameters
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details; extensions (numbers, errors...) name what to fix.",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string", "format": "uri", "description": "https://textbus.dev/problems/<code>"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string", "description": "What went wrong and how to fix it."},
+        "code": {"type": "string", "description": "Stable, machine-readable; the end of type."},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "For an invalid request: each field that is wrong, and why.",
+            "items": {
+                "type": "object",
+                "required": ["location", "message"],
+                "properties": {"location": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _headers(headers: Mapping[str, str]) -> dict[str, Any]:
+    return {name: {"description": text, "schema": {"type": "string"}} for name, text in headers.items()}
+
+
+def _require_closed(model: type[BaseModel]) -> None:
+    """Refuse a request model, or a model inside it, that would silently drop unknown fields."""
+    schema = model.model_json_schema()
+    for name, definition in [(model.__name__, schema), *schema.get("$defs", {}).items()]:
+        if "properties" in definition and definition.get("additionalProperties") is not False:
+            raise TypeError(f"request model {name} must refuse unknown fields (extend RequestModel)")
 
 
 def principal(request: web.Request) -> Principal:
     return request[PRINCIPAL]
 
 
+def tenant_of(request: web.Request) -> str:
+    """The path's tenant; the kit has checked that it exists and that the caller may act on it."""
+    return request.match_info["tenant"]
+
+
 async def read_json(request: web.Request, model: type[BaseModel]) -> BaseModel:
     if request.content_type != "application/json":
         raise UnsupportedMediaType("send the body as application/json")
+    raw = await request.read()
     try:
-        return model.model_validate_json(await request.read())
+        return model.model_validate_json(raw, strict=True)
     except ValidationError as error:
         raise InvalidRequest("the body is not valid", errors=_errors(error)) from error
 
 
-def query_model(request: web.Request, model: type[BaseModel]) -> Any:
+def read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
     """Validate the query string against ``model``; a list field takes a key repeated or given once."""
     values: dict[str, Any] = {}
     for key in request.query:
         items = request.query.getall(key)
-        field = model.model_fields.get(key)
-        is_list = field is not None and typing.get_origin(field.annotation) is list
+        declared = model.model_fields.get(key)
+        is_list = declared is not None and typing.get_origin(declared.annotation) is list
         values[key] = items if is_list else items[-1]
     try:
         return model.model_validate(values)
@@ -176,9 +380,14 @@ def query_model(request: web.Request, model: type[BaseModel]) -> Any:
         raise InvalidRequest("the query is not valid", errors=_errors(error)) from error
 
 
-def json_response(model: BaseModel, status: int = 200) -> web.Response:
+def json_response(
+    model: BaseModel, status: int = 200, headers: Mapping[str, str] | None = None
+) -> web.Response:
     return web.Response(
-        body=model.model_dump_json(by_alias=True), status=status, content_type="application/json"
+        body=model.model_dump_json(by_alias=True),
+        status=status,
+        content_type="application/json",
+        headers=headers,
     )
 
 
@@ -190,24 +399,44 @@ def problem_response(problem: Problem, instance: str | None = None) -> web.Respo
     )
 
 
+def streaming(request: web.Request) -> None:
+    """Mark that the answer's headers are sent: an error now can only close the connection."""
+    request[STREAMING] = True
+
+
 def _errors(error: ValidationError) -> list[dict[str, Any]]:
     return [
-        {"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+        {"location": ".".join(str(p) for p in e["loc"]) or "(body)", "message": e["msg"]}
         for e in error.errors(include_url=False, include_context=False, include_input=False)
     ]
 
 
-def _wrap(route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _wrap(route: Route, api: Api) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
+        if route.has_tenant:
+            await _check_tenant(request, route, api)
+        inputs: list[BaseModel] = []
+        if route.query is not None:
+            query = read_query(request, route.query)
         if route.body is not None:
-            result = await route.handler(request, await read_json(request, route.body))
-        else:
-            result = await route.handler(request)
+            inputs.append(await read_json(request, route.body))
+        if route.query is not None:
+            inputs.append(query)
+        result = await route.handler(request, *inputs)
         if isinstance(result, BaseModel):
             return json_response(result, route.status)
         return result
 
     return handle
+
+
+async def _check_tenant(request: web.Request, route: Route, api: Api) -> None:
+    tenant = request.match_info["tenant"]
+    if not route.public:
+        # Another tenant's admin learns nothing, not even whether that tenant exists.
+        principal(request).require_tenant(tenant)
+    if not _TENANT.match(tenant) or (api.tenant_exists is not None and not await api.tenant_exists(tenant)):
+        raise EnterpriseNotFound(tenant)
 
 
 class _HttpMetrics:
@@ -239,17 +468,12 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
     async def problems(request: web.Request, handler: Any) -> web.StreamResponse:
         try:
             return await handler(request)
-        except Problem as problem:
-            return problem_response(problem, request.path)
-        except web.HTTPException as error:
-            if error.status < 400:
+        except Exception as error:
+            if request.get(STREAMING):
+                # Headers (and part of the body) are out: aiohttp closes the connection.
+                log.exception("error while streaming an answer", extra={"path": request.path})
                 raise
-            detail = f"{request.method} {request.path}: {error.reason}"
-            return problem_response(Problem.for_status(error.status, error.reason, detail), request.path)
-        except Exception:
-            log.exception("unhandled error", extra={"path": request.path, "method": request.method})
-            failure = InternalError("an unexpected error happened; it has been logged")
-            return problem_response(failure, request.path)
+            return _problem_answer(request, error)
 
     @web.middleware
     async def authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -264,6 +488,21 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
         return await handler(request)
 
     return [observe, problems, authenticate]
+
+
+def _problem_answer(request: web.Request, error: Exception) -> web.Response:
+    if isinstance(error, Problem):
+        return problem_response(error, request.path)
+    if isinstance(error, web.HTTPException) and error.status >= 400:
+        detail = f"{request.method} {request.path}: {error.reason}"
+        answer = problem_response(Problem.for_status(error.status, error.reason, detail), request.path)
+        if "Allow" in error.headers:
+            answer.headers["Allow"] = error.headers["Allow"]
+        return answer
+    if isinstance(error, web.HTTPException):
+        raise error
+    log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+    return problem_response(InternalError("an unexpected error happened; it has been logged"), request.path)
 
 
 def create_app(
@@ -311,5 +550,22 @@ def create_app(
     app.router.add_get("/metrics", metrics_endpoint)
     app.router.add_get("/openapi.json", openapi)
     for route in api.routes:
-        app.router.add_route(route.method, route.path, _wrap(route))
+        app.router.add_route(route.method, route.path, _wrap(route, api))
     return app
+
+
+__all__ = [
+    "MAX_LIMIT",
+    "MAX_SKIP",
+    "TENANT_PATTERN",
+    "Answer",
+    "Api",
+    "PageQuery",
+    "RequestModel",
+    "json_response",
+    "principal",
+    "read_json",
+    "read_query",
+    "streaming",
+    "tenant_of",
+]

@@ -1,8 +1,17 @@
-"""Errors that become RFC 9457 problem+json answers, and the one mapping from error to answer."""
+"""Errors that become RFC 9457 problem+json answers, and the one shape every service answers with.
+
+Every problem has the members ``type`` (a URI naming its ``code``), ``title``,
+``status``, ``detail``, ``code`` and, on an answer, ``instance``. Extensions add
+what a client needs to fix the request (``numbers``, ``errors``...); they can
+never take one of those names, so no extension can change an answer's status.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+PROBLEM_BASE_URI = "https://textbus.dev/problems/"
+MEMBERS = frozenset({"type", "title", "status", "detail", "code", "instance"})
 
 
 class Problem(Exception):
@@ -12,25 +21,31 @@ class Problem(Exception):
     code: str = "bad-request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, **extensions: Any) -> None:
+    def __init__(self, detail: str, *, code: str | None = None, **extensions: Any) -> None:
+        taken = MEMBERS & extensions.keys()
+        if taken:
+            raise TypeError(f"problem extensions may not use the members {sorted(taken)}")
         super().__init__(detail)
         self.detail = detail
+        if code is not None:
+            self.code = code
         self.extensions = extensions
 
     @classmethod
     def for_status(cls, status: int, title: str, detail: str) -> Problem:
         """A problem for an HTTP status that no subclass names (the router's 404s and 405s)."""
-        problem = cls(detail)
-        problem.status, problem.title, problem.code = status, title, title.lower().replace(" ", "-")
+        problem = cls(detail, code=title.lower().replace(" ", "-"))
+        problem.status, problem.title = status, title
         return problem
 
     def to_json(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "type": f"https://textbus.dev/problems/{self.code}",
+            **self.extensions,
+            "type": PROBLEM_BASE_URI + self.code,
             "title": self.title,
             "status": self.status,
             "detail": self.detail,
-            **self.extensions,
+            "code": self.code,
         }
         if instance:
             body["instance"] = instance
@@ -51,6 +66,16 @@ class Forbidden(Problem):
 
 class NotFound(Problem):
     status, code, title = 404, "not-found", "Not found"
+
+
+class EnterpriseNotFound(NotFound):
+    code, title = "enterprise-not-found", "No such enterprise"
+
+    def __init__(self, enterprise_id: str) -> None:
+        super().__init__(
+            f"there is no enterprise {enterprise_id!r}; the provider creates it first "
+            "(POST /v1/enterprises on the assignments service)"
+        )
 
 
 class Conflict(Problem):
