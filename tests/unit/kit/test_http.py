@@ -1,5 +1,6 @@
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -7,8 +8,8 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, Field, SecretStr
 
 from textbus.kit.auth import Role, mint
-from textbus.kit.http import Api, create_app, principal
-from textbus.kit.problems import Conflict
+from textbus.kit.http import Api, PageQuery, RequestModel, create_app, principal, streaming, tenant_of
+from textbus.kit.problems import Conflict, Problem
 from textbus.kit.settings import AuthSettings
 
 pytestmark = pytest.mark.unit
@@ -16,12 +17,30 @@ pytestmark = pytest.mark.unit
 AUTH = AuthSettings(jwt_key=SecretStr("k" * 32))
 
 
-class Greeting(BaseModel):
+class Greeting(RequestModel):
     name: str = Field(min_length=1)
+    formal: bool = False
+
+
+class GreetingQuery(PageQuery):
+    tone: list[str] = Field(default_factory=list, description="Any of these tones.")
+
+
+class GreetingPage(BaseModel):
+    tenant: str
+    skip: int
+    tones: list[str]
+
+
+KNOWN_TENANTS = {"acme", "globex"}
+
+
+async def tenant_exists(tenant: str) -> bool:
+    return tenant in KNOWN_TENANTS
 
 
 def api() -> Api:
-    api = Api(title="test")
+    api = Api(title="test", tenant_exists=tenant_exists)
 
     @api.post(
         "/v1/tenants/{tenant}/greetings",
@@ -36,6 +55,18 @@ def api() -> Api:
         if body.name == "twice":
             raise Conflict("already greeted", name=body.name)
         return body
+
+    @api.get("/v1/tenants/{tenant}/greetings", summary="List", query=GreetingQuery, response=GreetingPage)
+    async def list_greetings(request: web.Request, query: GreetingQuery) -> GreetingPage:
+        return GreetingPage(tenant=tenant_of(request), skip=query.skip, tones=query.tone)
+
+    @api.get("/v1/tenants/{tenant}/greetings/export", summary="Export", response_content_type="text/csv")
+    async def export_greetings(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/csv"})
+        await response.prepare(request)
+        streaming(request)
+        await response.write(b"name\nann\n")
+        raise RuntimeError("the database went away mid-export")
 
     return api
 
@@ -57,14 +88,14 @@ async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
         yield client
 
 
-def bearer(tenant: str = "acme") -> dict[str, str]:
-    return {"Authorization": "Bearer " + mint(AUTH, subject="a", tenant=tenant, role=Role.ENTERPRISE_ADMIN)}
+def bearer(tenant: str = "acme", role: Role = Role.ENTERPRISE_ADMIN) -> dict[str, str]:
+    return {"Authorization": "Bearer " + mint(AUTH, subject="a", tenant=tenant, role=role)}
 
 
 async def test_a_valid_request_gets_the_declared_answer(client: TestClient) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", json={"name": "ann"}, headers=bearer())
     assert answer.status == 201
-    assert await answer.json() == {"name": "ann"}
+    assert await answer.json() == {"name": "ann", "formal": False}
 
 
 async def test_no_token_is_a_401_problem(client: TestClient) -> None:
@@ -119,3 +150,112 @@ async def test_healthz_metrics_and_openapi_need_no_token(client: TestClient) -> 
     operation = document["paths"]["/v1/tenants/{tenant}/greetings"]["post"]
     assert set(operation["responses"]) >= {"201", "401", "403", "409", "422"}
     assert document["components"]["schemas"]["Greeting"]["required"] == ["name"]
+
+
+async def test_an_unknown_body_field_is_a_422_naming_it(client: TestClient) -> None:
+    answer = await client.post(
+        "/v1/tenants/acme/greetings", json={"name": "ann", "nmae": "x"}, headers=bearer()
+    )
+    body = await answer.json()
+    assert answer.status == 422
+    assert [e["location"] for e in body["errors"]] == ["nmae"]
+
+
+async def test_a_number_is_not_a_boolean(client: TestClient) -> None:
+    answer = await client.post(
+        "/v1/tenants/acme/greetings", json={"name": "ann", "formal": 0}, headers=bearer()
+    )
+    assert answer.status == 422
+    assert (await answer.json())["errors"][0]["location"] == "formal"
+
+
+async def test_an_unknown_query_parameter_is_a_422_naming_it(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/acme/greetings?search=ann", headers=bearer())
+    assert answer.status == 422
+    assert (await answer.json())["errors"][0]["location"] == "search"
+
+
+async def test_the_declared_query_reaches_the_handler(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/acme/greetings?skip=5&tone=warm&tone=dry", headers=bearer())
+    assert answer.status == 200
+    assert await answer.json() == {"tenant": "acme", "skip": 5, "tones": ["warm", "dry"]}
+
+
+async def test_a_skip_beyond_any_page_is_a_422_not_a_server_error(client: TestClient) -> None:
+    answer = await client.get(f"/v1/tenants/acme/greetings?skip={2**63}", headers=bearer())
+    assert answer.status == 422
+
+
+async def test_an_enterprise_that_does_not_exist_is_a_404_for_the_provider(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/initech/greetings", headers=bearer("p", Role.PROVIDER))
+    assert answer.status == 404
+    assert (await answer.json())["code"] == "enterprise-not-found"
+
+
+async def test_an_admins_own_missing_enterprise_is_a_404(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/initech/greetings", headers=bearer("initech"))
+    assert answer.status == 404
+
+
+async def test_another_tenants_admin_learns_nothing_of_whether_it_exists(client: TestClient) -> None:
+    missing = await client.get("/v1/tenants/initech/greetings", headers=bearer())
+    existing = await client.get("/v1/tenants/globex/greetings", headers=bearer())
+    assert missing.status == existing.status == 403
+
+
+async def test_a_tenant_with_a_control_character_is_a_404(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/ac%01me/greetings", headers=bearer("p", Role.PROVIDER))
+    assert answer.status == 404
+    assert answer.content_type == "application/problem+json"
+
+
+async def test_a_405_names_the_allowed_methods(client: TestClient) -> None:
+    answer = await client.delete("/v1/tenants/acme/greetings", headers=bearer())
+    assert answer.status == 405
+    assert set(answer.headers["Allow"].split(",")) == {"GET", "POST"}
+
+
+async def test_an_error_after_the_headers_were_sent_closes_the_connection(client: TestClient) -> None:
+    answer = await client.get("/v1/tenants/acme/greetings/export", headers=bearer())
+    assert answer.status == 200
+    with pytest.raises(aiohttp.ClientPayloadError):
+        await answer.read()
+
+
+def test_no_extension_can_overwrite_a_problem_member() -> None:
+    with pytest.raises(TypeError, match="status"):
+        Conflict("already done", status="completed")
+
+
+def test_a_problems_code_names_its_type() -> None:
+    body = Conflict("assigned", code="number-assigned", numbers=["+14155550100"]).to_json("/x")
+    assert body["type"] == "https://textbus.dev/problems/number-assigned"
+    assert (body["code"], body["status"], body["numbers"]) == ("number-assigned", 409, ["+14155550100"])
+    assert Problem.for_status(405, "Method Not Allowed", "no").to_json()["code"] == "method-not-allowed"
+
+
+def test_a_route_whose_body_would_drop_unknown_fields_cannot_be_registered() -> None:
+    class Loose(BaseModel):
+        name: str
+
+    class Wrapper(RequestModel):
+        inner: Loose
+
+    for model in (Loose, Wrapper):
+        with pytest.raises(TypeError, match="unknown fields"):
+            Api(title="t").post("/x", summary="x", body=model)
+
+
+def test_openapi_describes_path_and_query_parameters_with_their_bounds() -> None:
+    document = api().openapi()
+    operation = document["paths"]["/v1/tenants/{tenant}/greetings"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["tenant"]["in"] == "path" and parameters["tenant"]["required"]
+    assert "pattern" in parameters["tenant"]["schema"]
+    assert parameters["skip"]["schema"]["maximum"] == 1_000_000_000
+    assert parameters["tone"].items() >= {"in": "query", "style": "form", "explode": True}.items()
+    assert set(operation["responses"]) >= {"200", "401", "403", "404", "422"}
+    problem = operation["responses"]["404"]["content"]["application/problem+json"]["schema"]
+    assert problem == {"$ref": "#/components/schemas/Problem"}
+    export = document["paths"]["/v1/tenants/{tenant}/greetings/export"]["get"]
+    assert "text/csv" in export["responses"]["200"]["content"]
