@@ -6,7 +6,8 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ValidationError
 from pymongo.errors import AutoReconnect
 
-from textbus.kit.kafka import DeadLetters, PermanentFailure
+from textbus.kit.kafka import DeadLetterLimit, DeadLetterLimitReached, DeadLetters, PermanentFailure
+from textbus.kit.settings import DeadLetterSettings
 
 pytestmark = pytest.mark.unit
 
@@ -96,3 +97,54 @@ async def test_a_success_forgets_earlier_attempts() -> None:
     await policy.handle_failure(record(), RuntimeError("flaky"))
     policy.succeeded(record())
     assert await policy.handle_failure(record(), RuntimeError("flaky")) is False
+
+
+def limit(**settings: Any) -> DeadLetterLimit:
+    return DeadLetterLimit(DeadLetterSettings(**settings))
+
+
+def test_the_limit_admits_dead_letters_up_to_the_count_in_a_row() -> None:
+    policy = limit(max_consecutive=3, window=100)
+    for _ in range(3):
+        policy.admit()
+    with pytest.raises(DeadLetterLimitReached, match="3 records failed in a row"):
+        policy.admit()
+    assert policy.reached
+
+
+def test_a_success_starts_the_count_in_a_row_again() -> None:
+    policy = limit(max_consecutive=2, window=100)
+    for _ in range(5):
+        policy.admit()
+        policy.admit()
+        policy.succeeded()
+    assert policy.reached is None
+
+
+def test_the_limit_stops_at_a_share_of_the_recent_records() -> None:
+    policy = limit(max_consecutive=100, max_ratio=0.5, window=4)
+    policy.admit()
+    policy.succeeded()
+    policy.admit()  # 2 of 3 seen: the window is not full yet
+    with pytest.raises(DeadLetterLimitReached, match="3 of the last 4"):
+        policy.admit()
+
+
+def test_once_reached_the_limit_refuses_every_dead_letter() -> None:
+    policy = limit(max_consecutive=1)
+    policy.admit()
+    with pytest.raises(DeadLetterLimitReached):
+        policy.admit()
+    policy.succeeded()
+    with pytest.raises(DeadLetterLimitReached):
+        policy.admit()
+
+
+async def test_a_dead_letter_past_the_limit_is_not_published() -> None:
+    policy, broker = dead_letters()
+    policy.limit = DeadLetterSettings(max_consecutive=1)
+    await policy.handle_failure(record(1), validation_error())
+    with pytest.raises(DeadLetterLimitReached):
+        await policy.handle_failure(record(2), validation_error())
+    assert [p["value"] for p in broker.published] == [b"{bad"]
+    assert set(policy.halted) == {"t.in"}

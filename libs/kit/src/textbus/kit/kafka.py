@@ -6,7 +6,11 @@
   effects idempotent (see ``textbus.kit.mongo.apply_once``).
 - A record that cannot be decoded or validated, or whose handler keeps failing,
   goes to the service's dead-letter topic with the reason, and the consumer
-  goes on. Infrastructure errors (database or broker unreachable) are retried
+  goes on, unless so many of a topic's records fail (in a row, or as a share
+  of the recent ones) that the fault is the service's, not the records': then
+  that topic's consumer halts with the record uncommitted and the service
+  reports not ready, so a fixed deploy takes up every record where it
+  stopped. Infrastructure errors (database or broker unreachable) are retried
   with back-off, never dead-lettered: the record is fine, the world is not.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -28,13 +33,13 @@ from faststream import AckPolicy
 from faststream._internal.middlewares import BaseMiddleware
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
 from textbus.contracts import Envelope, Topic, dead_letter_topic
 from textbus.kit.concurrency import all_settled
-from textbus.kit.settings import ServiceSettings
+from textbus.kit.settings import DeadLetterSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +68,47 @@ class RedeliverBatch(Exception):
     idempotent, so the records already applied change nothing the second time)."""
 
 
+class DeadLetterLimitReached(Exception):
+    """Too many of a topic's records failed: the service, not the records, is at fault."""
+
+
+@dataclass
+class DeadLetterLimit:
+    """How many of one topic's records may go to the dead-letter topic: at most ``max_consecutive``
+    in a row, and at most ``max_ratio`` of the last ``window`` records."""
+
+    settings: DeadLetterSettings
+    _recent: deque[bool] = field(init=False)
+    _in_a_row: int = 0
+    reached: str | None = None
+
+    def __post_init__(self) -> None:
+        self._recent = deque(maxlen=self.settings.window)
+
+    def succeeded(self) -> None:
+        self._recent.append(False)
+        self._in_a_row = 0
+
+    def admit(self) -> None:
+        """Count one more dead letter, or raise (and stay reached) if it would pass the limit."""
+        if self.reached is None:
+            window = (
+                [*list(self._recent)[1 - self.settings.window :], True]
+                if self.settings.window > 1
+                else [True]
+            )
+            failed = sum(window)
+            if self._in_a_row + 1 > self.settings.max_consecutive:
+                self.reached = f"more than {self.settings.max_consecutive} records failed in a row"
+            elif len(window) == self.settings.window and failed / len(window) > self.settings.max_ratio:
+                self.reached = f"{failed} of the last {len(window)} records failed"
+            else:
+                self._recent.append(True)
+                self._in_a_row += 1
+                return
+        raise DeadLetterLimitReached(self.reached)
+
+
 @dataclass(frozen=True)
 class BatchRecord:
     """A record of a batch, with its envelope."""
@@ -86,10 +132,13 @@ class DeadLetters:
     topic: str
     group: str
     registry: CollectorRegistry
+    limit: DeadLetterSettings = field(default_factory=DeadLetterSettings)
     max_attempts: int = 3
     max_backoff_seconds: float = 5.0
     broker: KafkaBroker | None = None
     _attempts: dict[tuple[str, int, int], int] = field(default_factory=dict)
+    _limits: dict[str, DeadLetterLimit] = field(default_factory=dict)
+    _released: asyncio.Event = field(default_factory=asyncio.Event)
 
     def __post_init__(self) -> None:
         self.dead_lettered = Counter(
@@ -98,6 +147,32 @@ class DeadLetters:
             ["source_topic", "reason"],
             registry=self.registry,
         )
+        self.halted_gauge = Gauge(
+            "textbus_consumer_halted",
+            "1 while a topic's consumer is halted at the dead-letter limit",
+            ["source_topic"],
+            registry=self.registry,
+        )
+
+    @property
+    def halted(self) -> dict[str, str]:
+        """The topics whose consumer halted at the dead-letter limit, and why."""
+        return {topic: limit.reached for topic, limit in self._limits.items() if limit.reached}
+
+    def _limit(self, topic: str) -> DeadLetterLimit:
+        if topic not in self._limits:
+            self._limits[topic] = DeadLetterLimit(self.limit)
+        return self._limits[topic]
+
+    async def halt(self, record: ConsumerRecord, error: DeadLetterLimitReached) -> None:
+        """Hold the consumer here, its record uncommitted, until the service stops."""
+        self.halted_gauge.labels(record.topic).set(1)
+        log.critical("consumer halted at the dead-letter limit", extra=_where(record, error))
+        await self._released.wait()
+
+    def release(self) -> None:
+        """Let halted consumers go, so that the service can stop."""
+        self._released.set()
 
     def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware:
         return _DeadLetterMiddleware(msg, context=context, dead_letters=self)
@@ -128,6 +203,7 @@ class DeadLetters:
 
     def succeeded(self, record: ConsumerRecord) -> None:
         self._attempts.pop((record.topic, record.partition, record.offset), None)
+        self._limit(record.topic).succeeded()
 
     async def back_off(self, attempt: int) -> None:
         await asyncio.sleep(min(0.1 * 2**attempt, self.max_backoff_seconds))
@@ -136,6 +212,7 @@ class DeadLetters:
         self, record: ConsumerRecord, error: BaseException, reason: str, attempts: int = 1
     ) -> None:
         assert self.broker is not None, "DeadLetters.broker is set by create_broker"
+        self._limit(record.topic).admit()
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
         headers.update(
             {
@@ -182,12 +259,20 @@ class _DeadLetterMiddleware(BaseMiddleware):
             return False
         if isinstance(exc_val, asyncio.CancelledError):
             return False
-        # Returning True suppresses the error, so the acknowledgement middleware commits.
-        return await self.dead_letters.handle_failure(self.msg, exc_val)
+        try:
+            # Returning True suppresses the error, so the acknowledgement middleware commits.
+            return await self.dead_letters.handle_failure(self.msg, exc_val)
+        except DeadLetterLimitReached as reached:
+            await self.dead_letters.halt(self.msg, reached)
+            return False
 
     async def _after_batch(self, error: BaseException | None) -> bool:
         """A batch handler dead-letters its own bad records (``Messaging.apply_batch``); anything it
         raises redelivers the whole batch, after a back-off unless the handler already waited."""
+        if isinstance(error, DeadLetterLimitReached):
+            assert isinstance(self.msg, tuple) and self.msg, "a batch has records"
+            await self.dead_letters.halt(self.msg[0], error)
+            return False
         if error is None or isinstance(error, asyncio.CancelledError | RedeliverBatch):
             return False
         log.warning("batch handler failed, will redeliver", exc_info=error)
@@ -286,6 +371,7 @@ def create_messaging(settings: ServiceSettings, registry: CollectorRegistry) -> 
         topic=settings.topic_name(dead_letter_topic(settings.service)),
         group=settings.consumer_group,
         registry=registry,
+        limit=settings.dead_letters,
     )
     broker = KafkaBroker(
         settings.kafka.bootstrap_servers,

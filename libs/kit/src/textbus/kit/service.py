@@ -96,6 +96,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         readiness={
             "kafka": lambda: broker.ping(timeout=2.0),
             "database": lambda: mongo.ping(service.mongo),
+            "consumers": _consuming(service.messaging),
         },
     )
     runner = web.AppRunner(app, access_log=None)
@@ -124,9 +125,18 @@ async def running(service: Service) -> AsyncIterator[Running]:
         for hook in service.on_stop:
             await hook()
         await runner.cleanup()
+        service.messaging.dead_letters.release()
         await broker.stop()
         await service.mongo.close()
         log.info("service stopped")
+
+
+def _consuming(messaging: Messaging) -> Callable[[], Coroutine[Any, Any, bool]]:
+    async def check() -> bool:
+        """False while a consumer is halted at the dead-letter limit."""
+        return not messaging.dead_letters.halted
+
+    return check
 
 
 async def serve(service: Service) -> None:

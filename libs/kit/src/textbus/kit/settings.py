@@ -36,6 +36,19 @@ class AuthSettings(BaseSettings):
     jwt_audience: str = "textbus"
 
 
+class DeadLetterSettings(BaseSettings):
+    """When a consumer stops dead-lettering and halts instead: a bad deploy that fails every record
+    must not empty its topics into the dead-letter topic (arroyo's DlqLimit)."""
+
+    model_config = SettingsConfigDict(env_prefix="TEXTBUS_DEAD_LETTERS_")
+
+    max_consecutive: int = Field(default=20, ge=1, description="Records dead-lettered in a row, per topic.")
+    max_ratio: float = Field(
+        default=0.5, gt=0, le=1, description="Share of the last `window` records of a topic dead-lettered."
+    )
+    window: int = Field(default=200, ge=1, description="Records of a topic the ratio is measured over.")
+
+
 class HttpSettings(BaseSettings):
     """The HTTP listener; each service reads it with its own prefix (see ``http_settings``)."""
 
@@ -62,6 +75,7 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    dead_letters: DeadLetterSettings = Field(default_factory=DeadLetterSettings)
     log_level: str = Field(default="INFO", validation_alias="TEXTBUS_LOG_LEVEL")
 
     @property
