@@ -9,6 +9,10 @@ from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
+from textbus.contracts import Envelope, topic
+from textbus.kit.service import Service
+from textbus.kit.settings import ServiceSettings
+
 T = TypeVar("T")
 
 
@@ -24,11 +28,17 @@ async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 
         await asyncio.sleep(0.2)
 
 
-async def produce(bootstrap: str, topic: str, value: bytes, key: bytes | None = None) -> None:
+async def produce(
+    bootstrap: str,
+    topic: str,
+    value: bytes,
+    key: bytes | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, value, key=key)
+        await producer.send_and_wait(topic, value, key=key, headers=headers)
     finally:
         await producer.stop()
 
@@ -50,3 +60,14 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
         await consumer.stop()
     assert len(records) >= count, f"{len(records)} of {count} records on {topic}"
     return records
+
+
+def recording_service(settings: ServiceSettings, received: list[Envelope]) -> Service:
+    """A service on the kit alone whose one consumer (of assignments.events.v1) records each envelope."""
+    service = Service.create(settings, title="recording")
+
+    @service.messaging.subscribe(topic("assignments.events.v1"))
+    async def on_event(envelope: Envelope) -> None:
+        received.append(envelope)
+
+    return service

@@ -5,23 +5,13 @@ from collections.abc import Callable
 import aiohttp
 import pytest
 
-from tests.support import eventually, produce, read_records
-from textbus.contracts import Envelope, dead_letter_topic, topic
+from tests.support import eventually, produce, read_records, recording_service
+from textbus.contracts import Envelope, dead_letter_topic
 from textbus.contracts.assignments.v1 import UserUpserted
-from textbus.kit.service import Service, running
+from textbus.kit.service import running
 from textbus.kit.settings import DeadLetterSettings, ServiceSettings
 
 pytestmark = pytest.mark.integration
-
-
-def listening(settings: ServiceSettings, applied: list[str]) -> Service:
-    service = Service.create(settings, title="listening")
-
-    @service.messaging.subscribe(topic("assignments.events.v1"))
-    async def on_event(envelope: Envelope) -> None:
-        applied.append(envelope.subject)
-
-    return service
 
 
 async def test_a_bad_deploy_halts_the_consumer_and_a_fixed_one_takes_up_every_record(
@@ -37,9 +27,9 @@ async def test_a_bad_deploy_halts_the_consumer_and_a_fixed_one_takes_up_every_re
         subject="u1",
         tenant="acme",
     )
-    applied: list[str] = []
+    applied: list[Envelope] = []
 
-    async with running(listening(strict, applied)) as live, aiohttp.ClientSession() as http:
+    async with running(recording_service(strict, applied)) as live, aiohttp.ClientSession() as http:
         for n in range(5):
             await produce(settings.kafka.bootstrap_servers, events, b"not json %d" % n, key=b"k")
         await produce(settings.kafka.bootstrap_servers, events, good.to_json(), key=b"k")
@@ -55,8 +45,8 @@ async def test_a_bad_deploy_halts_the_consumer_and_a_fixed_one_takes_up_every_re
             await read_records(settings.kafka.bootstrap_servers, dead_letters, 4, timeout=3)
         assert applied == []
 
-    async with running(listening(settings, applied)):
-        await eventually(lambda: _async(applied == ["u1"]))
+    async with running(recording_service(settings, applied)):
+        await eventually(lambda: _async([e.subject for e in applied] == ["u1"]))
     dead = await read_records(settings.kafka.bootstrap_servers, dead_letters, 5)
     assert sorted(r.value for r in dead) == [b"not json %d" % n for n in range(5)]
 

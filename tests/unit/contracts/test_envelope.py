@@ -1,7 +1,10 @@
 import json
+import re
 from uuid import uuid4
 
 import pytest
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from pydantic import ValidationError
 
 from textbus.contracts import Envelope, UnknownPayload
@@ -73,3 +76,56 @@ def test_a_known_type_with_a_bad_payload_is_refused() -> None:
 def test_an_envelope_needs_a_tenant() -> None:
     with pytest.raises(ValidationError):
         Envelope.wrap(assign(), source="s", subject="+14155550100", tenant="")
+
+
+def test_an_envelope_is_a_cloudevent_with_the_specs_attribute_names() -> None:
+    envelope = Envelope.wrap(
+        assign(), source="numbers", subject="+14155550100", tenant="acme", correlation_id="c-1"
+    )
+    raw = json.loads(envelope.to_json())
+
+    assert all(re.fullmatch(r"[a-z0-9]+", name) for name in raw)
+    assert raw["datacontenttype"] == "application/json"
+    event = JSONFormat().read(None, envelope.to_json())
+    assert (event.get_type(), event.get_subject()) == ("textbus.numbers.AssignNumber.v1", "+14155550100")
+    assert (event.get_extension("tenant"), event.get_extension("correlationid")) == ("acme", "c-1")
+
+
+def test_an_unset_correlation_id_is_left_out_of_the_event() -> None:
+    envelope = Envelope.wrap(assign(), source="numbers", subject="+14155550100", tenant="acme")
+    assert "correlationid" not in json.loads(envelope.to_json())
+    assert JSONFormat().read(None, envelope.to_json()).get_extension("correlationid") is None
+
+
+def test_a_record_of_the_first_envelope_still_decodes() -> None:
+    first = {
+        "specversion": "1.0",
+        "id": str(uuid4()),
+        "type": "textbus.numbers.AssignNumber.v1",
+        "source": "assignments",
+        "time": "2026-11-22T10:00:00Z",
+        "subject": "+14155550100",
+        "tenant": "acme",
+        "correlation_id": "c-9",
+        "data": assign().model_dump(mode="json"),
+    }
+    decoded = Envelope.model_validate_json(json.dumps(first))
+    assert decoded.correlation_id == "c-9"
+    assert isinstance(decoded.data, AssignNumber)
+
+
+def test_an_event_written_by_the_cloudevents_sdk_decodes() -> None:
+    event = CloudEvent(
+        attributes={
+            "id": str(uuid4()),
+            "type": "textbus.numbers.AssignNumber.v1",
+            "source": "crm",
+            "subject": "+14155550100",
+            "tenant": "acme",
+            "correlationid": "c-2",
+            "datacontenttype": "application/json",
+        },
+        data=assign().model_dump(mode="json"),
+    )
+    decoded = Envelope.model_validate_json(JSONFormat().write(event))
+    assert (decoded.tenant, decoded.correlation_id, decoded.data) == ("acme", "c-2", assign())

@@ -1,4 +1,9 @@
-"""The CloudEvents-shaped envelope every Kafka record carries, and the payload registry.
+"""The CloudEvent every Kafka record carries, and the payload registry.
+
+Records follow the CloudEvents Kafka protocol binding in structured mode: the
+value is the event as JSON (``application/cloudevents+json``), with attribute
+names as the spec requires (lower-case letters and digits: ``correlationid``,
+``tenant`` and ``datacontenttype``), and the Kafka key equals ``subject``.
 
 A payload class names its CloudEvents ``type`` when it is declared::
 
@@ -17,9 +22,10 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 _PAYLOADS: dict[str, type[Payload]] = {}
+CLOUDEVENTS_JSON = "application/cloudevents+json; charset=utf-8"
 
 
 class Payload(BaseModel):
@@ -62,15 +68,24 @@ class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     specversion: Literal["1.0"] = "1.0"
-    id: UUID = Field(default_factory=uuid4, description="Unique per message; consumers dedupe on it.")
+    id: UUID = Field(
+        default_factory=uuid4,
+        description="Unique per message; consumers dedupe on it. A UUID (a CloudEvents id may be any "
+        "string; textbus takes UUIDs only, e.g. uuid5 of a system's own message id).",
+    )
     type: str = Field(description="The payload's type, e.g. textbus.numbers.NumberAdded.v1.")
     source: str = Field(description="The service (or external system) that produced the message.")
     time: AwareDatetime = Field(default_factory=_now, description="When the message was produced.")
     subject: str = Field(description="What the message is about; equal to the Kafka key.")
     tenant: str = Field(min_length=1, description="The enterprise the message belongs to.")
     correlation_id: str | None = Field(
-        default=None, description="Ties a command to the events and answers it caused."
+        default=None,
+        # Records of the first envelope spelled it correlation_id; consumers still read them.
+        validation_alias=AliasChoices("correlationid", "correlation_id"),
+        serialization_alias="correlationid",
+        description="Ties a command to the events and answers it caused (extension attribute).",
     )
+    datacontenttype: Literal["application/json"] = "application/json"
     data: Payload = Field(description="The payload, whose model is chosen by `type`.")
 
     @model_validator(mode="before")
@@ -101,4 +116,7 @@ class Envelope(BaseModel):
         )
 
     def to_json(self) -> bytes:
-        return self.model_dump_json(serialize_as_any=True).encode()
+        """The structured-mode CloudEvent (``CLOUDEVENTS_JSON``); an absent correlation id is left
+        out rather than null, as CloudEvents readers expect of an unset extension."""
+        unset = {"correlation_id"} if self.correlation_id is None else None
+        return self.model_dump_json(serialize_as_any=True, by_alias=True, exclude=unset).encode()

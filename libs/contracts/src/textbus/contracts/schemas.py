@@ -15,11 +15,14 @@ from typing import Any
 from textbus.contracts.envelope import Envelope, payload_types
 
 SNAPSHOT_DIR = Path(__file__).parent / "schemas"
+# The envelope as a CloudEvent (correlationid, datacontenttype); textbus.Envelope.json is the first
+# envelope's, whose records consumers still read.
+ENVELOPE = "textbus.Envelope.v2"
 
 
 def current_schemas() -> dict[str, dict[str, Any]]:
     schemas = {name: model.model_json_schema() for name, model in payload_types().items()}
-    schemas["textbus.Envelope"] = Envelope.model_json_schema()
+    schemas[ENVELOPE] = Envelope.model_json_schema()
     return schemas
 
 

@@ -37,7 +37,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
-from textbus.contracts import Envelope, Topic, dead_letter_topic
+from textbus.contracts import CLOUDEVENTS_JSON, Envelope, Topic, dead_letter_topic
 from textbus.kit.concurrency import all_settled
 from textbus.kit.settings import DeadLetterSettings, ServiceSettings
 
@@ -300,7 +300,7 @@ class Messaging:
             # Set on every subscriber: FastStream fixes auto-commit when the subscriber is made.
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
-            **kwargs,
+            **({"decoder": _envelope_of} | kwargs),
         )
 
     def subscribe_batch(self, *topics: Topic, max_records: int) -> Callable[[Any], Any]:
@@ -360,8 +360,8 @@ class Messaging:
             envelope.to_json(),
             topic=self.topic_name(topic_name),
             key=envelope.subject.encode(),
-            # Structured CloudEvents, but labelled plain JSON: FastStream decodes only that.
-            headers={"content-type": "application/json", "ce-type": envelope.type},
+            # Structured mode of the CloudEvents Kafka binding: no ce_ headers, the value is the event.
+            headers={"content-type": CLOUDEVENTS_JSON},
             correlation_id=envelope.correlation_id or str(envelope.id),
         )
 
@@ -391,6 +391,12 @@ def create_messaging(settings: ServiceSettings, registry: CollectorRegistry) -> 
     dead_letters.broker = broker
     router = KafkaRouter()
     return Messaging(settings=settings, broker=broker, router=router, dead_letters=dead_letters)
+
+
+def _envelope_of(message: Any) -> Envelope:
+    """A record's CloudEvent, whatever its content-type says: this one's, or the first envelope's
+    (plain application/json), so that consumers read what an older version published."""
+    return Envelope.model_validate_json(message.body)
 
 
 def _left_to_the_handler(message: Any) -> None:
