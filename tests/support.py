@@ -10,6 +10,7 @@ from typing import TypeVar
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from textbus.contracts import Envelope, topic
+from textbus.contracts.assignments.v1 import UserUpserted
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings
 
@@ -66,7 +67,7 @@ def recording_service(settings: ServiceSettings, received: list[Envelope]) -> Se
     """A service on the kit alone whose one consumer (of assignments.events.v1) records each envelope."""
     service = Service.create(settings, title="recording")
 
-    @service.messaging.subscribe(topic("assignments.events.v1"))
+    @service.messaging.subscribe(topic("assignments.events.v1"), handles=(UserUpserted,))
     async def on_event(envelope: Envelope) -> None:
         received.append(envelope)
 

@@ -15,7 +15,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from tests.support import eventually
-from textbus.contracts import SERVICES
+from textbus.contracts import SERVICES, topics_of
 from textbus.devinfra.processes import free_port
 from textbus.kit.auth import Role, mint
 from textbus.kit.settings import AuthSettings
@@ -66,11 +66,15 @@ async def test_each_service_starts_answers_its_probes_and_stops_cleanly(
         async with http.get(f"{url}/healthz") as answer:
             assert answer.status == 200
         async with http.get(f"{url}/readyz") as answer:
-            assert (await answer.json())["checks"] == {"kafka": True, "database": True}
+            assert (await answer.json())["checks"] == {"kafka": True, "database": True, "consumers": True}
         async with http.get(f"{url}/metrics") as answer:
             assert "textbus_http_requests_total" in await answer.text()
         async with http.get(f"{url}/openapi.json") as answer:
             assert (await answer.json())["openapi"] == "3.1.0"
+        async with http.get(f"{url}/asyncapi.json") as answer:
+            document = await answer.json()
+        assert document["asyncapi"] == "3.0.0"
+        assert {t.name for t in topics_of(service)} < set(document["channels"])
 
 
 async def test_a_user_saved_in_assignments_reaches_the_numbers_read_model(

@@ -9,6 +9,7 @@ import os
 import signal
 
 from textbus.contracts import Envelope, topic
+from textbus.contracts.activity.v1 import NumberActivity
 from textbus.kit.mongo import apply_once
 from textbus.kit.service import Service, serve
 from textbus.kit.settings import service_settings
@@ -18,7 +19,7 @@ def build() -> Service:
     service = Service.create(service_settings("numbers", 0), title="crashing consumer")
     deliveries, effects = service.db["deliveries"], service.db["effects"]
 
-    @service.messaging.subscribe(topic("sms.activity.v1"))
+    @service.messaging.subscribe(topic("sms.activity.v1"), handles=(NumberActivity,))
     async def on_activity(envelope: Envelope) -> None:
         await deliveries.update_one({"_id": envelope.subject}, {"$inc": {"n": 1}}, upsert=True)
         await apply_once(effects, envelope.subject, envelope.id, {"$inc": {"n": 1}})

@@ -9,6 +9,7 @@ from faststream.kafka.annotations import KafkaMessage
 from tests.support import eventually, produce, read_records
 from textbus.contracts import Envelope, dead_letter_topic, topic
 from textbus.contracts.assignments.v1 import UserUpserted
+from textbus.contracts.numbers.v1 import AddNumber
 from textbus.kit.kafka import BatchRecord, PermanentFailure
 from textbus.kit.service import Service, running
 from textbus.kit.settings import ServiceSettings
@@ -17,6 +18,8 @@ from textbus.numbers.adapters.shelves import command_partition
 pytestmark = pytest.mark.integration
 
 COMMANDS = topic("numbers.commands.v1")
+# A topic that carries UserUpserted, whose display name the batch tests follow.
+EVENTS = topic("assignments.events.v1")
 
 
 def envelope(user_id: str, name: str) -> Envelope:
@@ -33,7 +36,7 @@ def batch_service(settings: ServiceSettings, apply: Callable[[str], Any]) -> Ser
     service = Service.create(settings, title="batches")
     messaging = service.messaging
 
-    @messaging.subscribe_batch(COMMANDS, max_records=50)
+    @messaging.subscribe_batch(EVENTS, handles=(UserUpserted,), max_records=50)
     async def handle(message: KafkaMessage) -> None:
         async def one(item: BatchRecord) -> str:
             assert isinstance(item.envelope.data, UserUpserted)
@@ -50,7 +53,7 @@ async def test_each_key_in_order_and_each_failure_on_its_own(
     settings_for: Callable[[str], ServiceSettings],
 ) -> None:
     settings = settings_for("numbers")
-    commands = settings.topic_name(COMMANDS.name)
+    commands = settings.topic_name(EVENTS.name)
     applied: list[str] = []
     attempts: dict[str, int] = {}
 
@@ -88,7 +91,7 @@ async def test_an_infrastructure_error_redelivers_the_batch_and_its_key_waits(
     settings_for: Callable[[str], ServiceSettings],
 ) -> None:
     settings = settings_for("numbers")
-    commands = settings.topic_name(COMMANDS.name)
+    commands = settings.topic_name(EVENTS.name)
     applied: list[str] = []
     down = {"once": True}
 
@@ -125,7 +128,10 @@ async def test_a_number_is_shelved_by_the_partition_its_commands_travel_on(
     numbers = [f"+1212555{i:04d}" for i in range(40)]
     async with running(service):
         for number in numbers:
-            await service.messaging.publish(COMMANDS, envelope(number, "any"))
+            added = AddNumber(number=number, requested_by="test", sms_capable=True)
+            await service.messaging.publish(
+                COMMANDS, Envelope.wrap(added, source="test", subject=number, tenant="acme")
+            )
     records = await read_records(settings.kafka.bootstrap_servers, settings.topic_name(COMMANDS.name), 40)
 
     assert {r.key.decode(): r.partition for r in records} == {n: command_partition(n) for n in numbers}

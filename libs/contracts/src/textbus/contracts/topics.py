@@ -1,4 +1,5 @@
-"""The topic registry: every topic, what its key is, who produces and who consumes it.
+"""The topic registry: every topic, what its key is, who produces and who consumes it, and the
+payload types (CloudEvents ``type``) it carries.
 
 Names are ``<area>.<what>.v<major>``. Services create the topics they use at
 start-up from this registry, so the registry is the single source of truth.
@@ -18,6 +19,7 @@ class Topic:
     producers: tuple[str, ...]
     consumers: tuple[str, ...]
     description: str
+    payloads: tuple[str, ...]
     partitions: int = 3
 
     def __post_init__(self) -> None:
@@ -33,6 +35,15 @@ TOPICS: tuple[Topic, ...] = (
         producers=("numbers", "assignments"),
         consumers=("numbers",),
         description="Every mutation of a phone number, applied by its one owner in order.",
+        payloads=(
+            "textbus.numbers.AddNumber.v1",
+            "textbus.numbers.UpdateNumber.v1",
+            "textbus.numbers.DeleteNumber.v1",
+            "textbus.numbers.AssignNumber.v1",
+            "textbus.numbers.UnassignNumber.v1",
+            "textbus.numbers.RegisterNumber.v1",
+            "textbus.numbers.ReleaseNumber.v1",
+        ),
         # Partitions bound how many numbers are changed at once (one consumer each).
         partitions=12,
     ),
@@ -42,6 +53,15 @@ TOPICS: tuple[Topic, ...] = (
         producers=("numbers",),
         consumers=("assignments", "carrier-gateway", "inbound-router", "domain-subscriber"),
         description="What happened to a phone number, and command outcomes.",
+        payloads=(
+            "textbus.numbers.NumberAdded.v1",
+            "textbus.numbers.NumberUpdated.v1",
+            "textbus.numbers.NumberAssigned.v1",
+            "textbus.numbers.NumberUnassigned.v1",
+            "textbus.numbers.NumberDeleted.v1",
+            "textbus.numbers.NumberReleased.v1",
+            "textbus.numbers.NumberCommandRejected.v1",
+        ),
     ),
     Topic(
         name="assignments.events.v1",
@@ -50,6 +70,15 @@ TOPICS: tuple[Topic, ...] = (
         # assignments reads its own enterprise-keyed changes back to keep sync tasks in order.
         consumers=("numbers", "inbound-router", "assignments"),
         description="Users, SMS groups, sync tasks and enterprise settings as they change.",
+        payloads=(
+            "textbus.assignments.EnterpriseUpserted.v1",
+            "textbus.assignments.UserUpserted.v1",
+            "textbus.assignments.GroupUpserted.v1",
+            "textbus.assignments.GroupDeleted.v1",
+            "textbus.assignments.SmsAssignmentChanged.v1",
+            "textbus.assignments.SyncTaskUpserted.v1",
+            "textbus.assignments.SyncTaskCompleted.v1",
+        ),
     ),
     Topic(
         name="directory.events.v1",
@@ -57,6 +86,7 @@ TOPICS: tuple[Topic, ...] = (
         producers=("external",),
         consumers=("assignments",),
         description="Directory users published by other systems.",
+        payloads=("textbus.directory.DirectoryUserPublished.v1",),
     ),
     Topic(
         name="carriers.events.v1",
@@ -64,6 +94,10 @@ TOPICS: tuple[Topic, ...] = (
         producers=("carrier-gateway",),
         consumers=("numbers", "domain-subscriber"),
         description="Carrier profiles as they are created, changed and deleted (never credentials).",
+        payloads=(
+            "textbus.carriers.CarrierProfileUpserted.v1",
+            "textbus.carriers.CarrierProfileDeleted.v1",
+        ),
     ),
     Topic(
         name="sms.activity.v1",
@@ -71,6 +105,7 @@ TOPICS: tuple[Topic, ...] = (
         producers=("carrier-gateway", "inbound-router"),
         consumers=("numbers",),
         description="A message was sent from or received on a number (feeds last activity).",
+        payloads=("textbus.activity.NumberActivity.v1",),
     ),
     Topic(
         name="domains.events.v1",
@@ -78,6 +113,10 @@ TOPICS: tuple[Topic, ...] = (
         producers=("domain-subscriber",),
         consumers=("numbers",),
         description="A number's domain subscription expired or was renewed.",
+        payloads=(
+            "textbus.domains.NumberDomainExpired.v1",
+            "textbus.domains.NumberDomainRestored.v1",
+        ),
     ),
 )
 

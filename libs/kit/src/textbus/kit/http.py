@@ -511,9 +511,11 @@ def create_app(
     auth: AuthSettings,
     registry: CollectorRegistry,
     readiness: Mapping[str, ReadinessCheck],
+    asyncapi: Mapping[str, Any] | None = None,
     max_request_bytes: int = 1024 * 1024,
 ) -> web.Application:
-    """The service's aiohttp app: its API plus /healthz, /readyz, /metrics and /openapi.json."""
+    """The service's aiohttp app: its API plus /healthz, /readyz, /metrics, /openapi.json and
+    /asyncapi.json (its topics)."""
     metrics = _HttpMetrics(registry)
     document = api.openapi()
 
@@ -541,7 +543,10 @@ def create_app(
     async def openapi(_: web.Request) -> web.Response:
         return web.json_response(document)
 
-    public_paths = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+    async def asyncapi_document(_: web.Request) -> web.Response:
+        return web.json_response(asyncapi or {})
+
+    public_paths = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json"}
     public_paths |= {r.path for r in api.routes if r.public}
     app = web.Application(middlewares=_middlewares(metrics, public_paths), client_max_size=max_request_bytes)
     app[AUTH_SETTINGS] = auth
@@ -549,6 +554,8 @@ def create_app(
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_endpoint)
     app.router.add_get("/openapi.json", openapi)
+    if asyncapi is not None:
+        app.router.add_get("/asyncapi.json", asyncapi_document)
     for route in api.routes:
         app.router.add_route(route.method, route.path, _wrap(route, api))
     return app

@@ -37,7 +37,15 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure
 
-from textbus.contracts import CLOUDEVENTS_JSON, Envelope, Topic, dead_letter_topic
+from textbus.contracts import (
+    CLOUDEVENTS_JSON,
+    Envelope,
+    Payload,
+    Topic,
+    dead_letter_topic,
+    payload_types,
+    topic,
+)
 from textbus.kit.concurrency import all_settled
 from textbus.kit.settings import DeadLetterSettings, ServiceSettings
 
@@ -280,6 +288,32 @@ class _DeadLetterMiddleware(BaseMiddleware):
         return False
 
 
+@dataclass(frozen=True)
+class Subscription:
+    """A handler of a service, the topics it consumes and the payload types it handles."""
+
+    name: str
+    topics: tuple[Topic, ...]
+    handles: tuple[str, ...]
+
+
+def handled_types(topics: Iterable[Topic], handles: Iterable[type[Payload]]) -> tuple[str, ...]:
+    """The payload types ``handles`` stands for (a base class stands for every type declared under it),
+    each of which one of ``topics`` must carry."""
+    listed = {t for each in topics for t in each.payloads}
+    types: list[str] = []
+    for handled in handles:
+        covered = [name for name, model in payload_types().items() if issubclass(model, handled)]
+        unlisted = sorted(set(covered) - listed)
+        if not covered or unlisted:
+            names = ", ".join(t.name for t in topics)
+            raise TypeError(
+                f"{names} carries no {unlisted or handled.__name__}: list it in the topic registry"
+            )
+        types.extend(covered)
+    return tuple(dict.fromkeys(types))
+
+
 @dataclass
 class Messaging:
     """A service's broker and its topic naming; built once in bootstrap."""
@@ -288,26 +322,40 @@ class Messaging:
     broker: KafkaBroker
     router: KafkaRouter
     dead_letters: DeadLetters
+    subscriptions: list[Subscription] = field(default_factory=list)
 
     def topic_name(self, name: str) -> str:
         return self.settings.topic_name(name)
 
-    def subscribe(self, *topics: Topic, **kwargs: Any) -> Callable[[Any], Any]:
-        """Register a handler on ``topics`` in the service's consumer group, committing after it."""
-        return self.router.subscriber(
-            *(self.topic_name(t.name) for t in topics),
-            group_id=self.settings.consumer_group,
-            # Set on every subscriber: FastStream fixes auto-commit when the subscriber is made.
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            auto_offset_reset="earliest",
-            **({"decoder": _envelope_of} | kwargs),
-        )
+    def subscribe(
+        self, *topics: Topic, handles: Iterable[type[Payload]], **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Any]:
+        """Register a handler of the payload types ``handles`` on ``topics`` in the service's consumer
+        group, committing after it; each type must be one its topics carry (the topic registry)."""
+        types = handled_types(topics, handles)
 
-    def subscribe_batch(self, *topics: Topic, max_records: int) -> Callable[[Any], Any]:
+        def register(handler: Callable[..., Any]) -> Any:
+            self.subscriptions.append(Subscription(handler.__name__, topics, types))
+            return self.router.subscriber(
+                *(self.topic_name(t.name) for t in topics),
+                group_id=self.settings.consumer_group,
+                # Set on every subscriber: FastStream fixes auto-commit when the subscriber is made.
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                auto_offset_reset="earliest",
+                **({"decoder": _envelope_of} | kwargs),
+            )(handler)
+
+        return register
+
+    def subscribe_batch(
+        self, *topics: Topic, handles: Iterable[type[Payload]], max_records: int
+    ) -> Callable[[Callable[..., Any]], Any]:
         """Like ``subscribe``, for a handler of up to ``max_records`` records at a time: it takes the
         ``KafkaMessage`` (its ``raw_message`` is the records) and hands them to ``apply_batch``. The
         batch's offsets are committed once the handler returns."""
-        return self.subscribe(*topics, batch=True, max_records=max_records, decoder=_left_to_the_handler)
+        return self.subscribe(
+            *topics, handles=handles, batch=True, max_records=max_records, decoder=_left_to_the_handler
+        )
 
     async def apply_batch(
         self, records: Iterable[ConsumerRecord], apply: Callable[[BatchRecord], Awaitable[T]]
@@ -356,6 +404,8 @@ class Messaging:
         await self.publish_to(topic.name, envelope)
 
     async def publish_to(self, topic_name: str, envelope: Envelope) -> None:
+        if envelope.type not in topic(topic_name).payloads:
+            raise ValueError(f"{topic_name} carries no {envelope.type}: list it in the topic registry")
         await self.broker.publish(
             envelope.to_json(),
             topic=self.topic_name(topic_name),

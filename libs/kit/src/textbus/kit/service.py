@@ -23,6 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts import Topic, dead_letter_topic, topics_of
 from textbus.kit import mongo
+from textbus.kit.asyncapi import asyncapi_document
 from textbus.kit.http import Api, create_app
 from textbus.kit.kafka import Messaging, create_messaging, ensure_topics
 from textbus.kit.logs import configure_logging
@@ -65,6 +66,10 @@ class Service:
     def db(self) -> AsyncDatabase[dict[str, Any]]:
         return self.mongo[self.settings.database_name]
 
+    def asyncapi(self) -> dict[str, Any]:
+        """The AsyncAPI 3 document of the topics this service publishes and consumes."""
+        return asyncapi_document(self.settings.service, self.api.title, self.messaging.subscriptions)
+
 
 @dataclass(frozen=True)
 class Running:
@@ -92,6 +97,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         api=service.api,
         auth=settings.auth,
         registry=service.registry,
+        asyncapi=service.asyncapi(),
         max_request_bytes=service.max_request_bytes,
         readiness={
             "kafka": lambda: broker.ping(timeout=2.0),

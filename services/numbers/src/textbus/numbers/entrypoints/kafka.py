@@ -5,17 +5,36 @@ from __future__ import annotations
 from faststream.kafka.annotations import KafkaMessage
 
 from textbus.contracts import Envelope, topic
+from textbus.contracts.activity.v1 import NumberActivity
+from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted, UserUpserted
+from textbus.contracts.carriers.v1 import CarrierProfileDeleted, CarrierProfileUpserted
+from textbus.contracts.domains.v1 import NumberDomainExpired, NumberDomainRestored
 from textbus.contracts.numbers.v1 import NumberCommand
 from textbus.kit.kafka import BatchRecord, Messaging
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
 from textbus.numbers.service.ports import Decided, Position
 
+# What the read models learn from other services (adapters/read_models.py).
+READ_MODEL_EVENTS = (
+    UserUpserted,
+    GroupUpserted,
+    GroupDeleted,
+    EnterpriseUpserted,
+    CarrierProfileUpserted,
+    CarrierProfileDeleted,
+    NumberActivity,
+    NumberDomainExpired,
+    NumberDomainRestored,
+)
+
 
 def register_handlers(
     messaging: Messaging, read_models: ReadModels, commands: CommandHandler, command_batch_size: int
 ) -> None:
-    @messaging.subscribe_batch(topic("numbers.commands.v1"), max_records=command_batch_size)
+    @messaging.subscribe_batch(
+        topic("numbers.commands.v1"), handles=(NumberCommand,), max_records=command_batch_size
+    )
     async def handle_number_commands(message: KafkaMessage) -> None:
         async def execute(item: BatchRecord) -> tuple[Decided, Position] | None:
             if not isinstance(item.envelope.data, NumberCommand):
@@ -30,6 +49,7 @@ def register_handlers(
         topic("carriers.events.v1"),
         topic("sms.activity.v1"),
         topic("domains.events.v1"),
+        handles=READ_MODEL_EVENTS,
     )
     async def on_other_services_event(envelope: Envelope) -> None:
         await read_models.apply(envelope)
