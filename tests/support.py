@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
 from textbus.contracts import Envelope, topic
 from textbus.contracts.assignments.v1 import UserUpserted
+from textbus.devinfra.processes import LocalProcess, free_port, repo_root
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings
 
@@ -72,3 +74,33 @@ def recording_service(settings: ServiceSettings, received: list[Envelope]) -> Se
         received.append(envelope)
 
     return service
+
+
+class OwnKafka:
+    """A Kafka broker of a test's own, on loopback, that the test may stop and start again (same
+    port, same data), for what must survive Kafka going away."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.port = free_port()
+        self.process = LocalProcess(
+            name="kafka",
+            script=repo_root() / "deploy/local/kafka.sh",
+            env={
+                "KAFKA_PORT": str(self.port),
+                "KAFKA_CONTROLLER_PORT": str(free_port()),
+                "KAFKA_DATA_DIR": str(data_dir / "kafka"),
+            },
+            log_path=data_dir / "kafka.log",
+        )
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.process.prepare)
+        self.process.start()
+        await asyncio.to_thread(self.process.wait_ready, 120)
+
+    async def stop(self) -> None:
+        await asyncio.to_thread(self.process.stop)

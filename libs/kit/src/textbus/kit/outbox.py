@@ -1,17 +1,23 @@
-"""Publishing an event about a document without losing it when the process dies.
+"""Publishing what a write changed, without losing it when Kafka or the process fails.
 
-The state change and the envelope to publish are written in one
-single-document update (the document's ``_outbox``), then published, then
-removed from the outbox. A crash between the write and the publish leaves the
-envelope in the outbox, and ``relay_pending`` publishes it at the next start.
-Consumers dedupe on the envelope id, so publishing twice is harmless.
+A write queues its envelopes on the changed document (its ``_outbox``) in the
+same single-document update as the change; the outbox then publishes them
+and takes each out once Kafka has it. What Kafka does not take at once (it is
+down, or slow) stays queued and the relay publishes it within seconds of
+Kafka coming back, while the service runs; what a crash left queued is
+published at the next start. Consumers dedupe on the envelope id, so an
+envelope published twice is harmless.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from aiokafka.errors import KafkaError
 from pymongo.asynchronous.collection import AsyncCollection
 
 from textbus.contracts import Envelope, Topic
@@ -19,51 +25,103 @@ from textbus.kit.kafka import Messaging
 
 log = logging.getLogger(__name__)
 
-
-def outbox_entry(topic: Topic, envelope: Envelope) -> dict[str, Any]:
-    """How ``envelope`` waits in a document's outbox (built the same way every time)."""
-    return {"id": str(envelope.id), "topic": topic.name, "envelope": envelope.to_json().decode()}
-
-
-def with_outbox(update: dict[str, Any], topic: Topic, envelope: Envelope) -> dict[str, Any]:
-    """``update`` extended to also queue ``envelope`` for ``topic`` on the same document."""
-    return {**update, "$push": {**update.get("$push", {}), "_outbox": outbox_entry(topic, envelope)}}
+Document = dict[str, Any]
+Message = tuple[Topic, Envelope]
+# Kafka unreachable or slow: the envelope stays queued for the relay.
+_NOT_TAKEN = (KafkaError, ConnectionError, TimeoutError)
 
 
-async def deliver_one(
-    collection: AsyncCollection[dict[str, Any]],
-    document_id: Any,
-    messaging: Messaging,
-    topic: Topic,
-    envelope: Envelope,
-) -> None:
-    """Publish the envelope just queued on the document and take it out of the outbox.
-
-    Saves reading the document back; anything older still queued there is a
-    crash's leftover, which ``relay_pending`` publishes at start-up.
-    """
-    await messaging.publish(topic, envelope)
-    await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": outbox_entry(topic, envelope)}})
+def outbox_entries(messages: Iterable[Message]) -> list[Document]:
+    """How envelopes wait in a document's outbox (built the same way every time)."""
+    return [{"id": str(e.id), "topic": t.name, "envelope": e.to_json().decode()} for t, e in messages]
 
 
-async def deliver(
-    collection: AsyncCollection[dict[str, Any]], document_id: Any, messaging: Messaging
-) -> None:
-    """Publish the document's queued envelopes in order, removing each once Kafka has it."""
+def with_outbox(update: Document, messages: Iterable[Message]) -> Document:
+    """``update`` extended to also queue ``messages``, in order, on the same document."""
+    entries = outbox_entries(messages)
+    if not entries:
+        return update
+    return {**update, "$push": {**update.get("$push", {}), "_outbox": {"$each": entries}}}
+
+
+@dataclass
+class Outbox:
+    """A service's one outbox: delivers queued envelopes and relays what could not be delivered."""
+
+    messaging: Messaging
+    publish_timeout_seconds: float = 5.0
+    relay_interval_seconds: float = 1.0
+    _watched: dict[str, AsyncCollection[Document]] = field(default_factory=dict)
+    _undelivered: dict[tuple[str, Any], AsyncCollection[Document]] = field(default_factory=dict)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def watch(self, collection: AsyncCollection[Document]) -> None:
+        """A collection whose documents queue envelopes: relayed at start and indexed for it."""
+        self._watched[collection.name] = collection
+
+    @property
+    def undelivered(self) -> int:
+        """How many documents still hold envelopes that Kafka did not take."""
+        return len(self._undelivered)
+
+    async def deliver(
+        self,
+        collection: AsyncCollection[Document],
+        document_id: Any,
+        queued: Sequence[Message] | None = None,
+    ) -> bool:
+        """Publish the document's queued envelopes in order, taking each out once Kafka has it.
+
+        ``queued``: the envelopes this write just queued, to publish without reading the document
+        back. False when Kafka did not take them all: they stay queued and the relay publishes them.
+        """
+        entries = outbox_entries(queued) if queued is not None else await _queued(collection, document_id)
+        try:
+            for entry in entries:
+                envelope = Envelope.model_validate_json(entry["envelope"])
+                await asyncio.wait_for(
+                    self.messaging.publish_to(entry["topic"], envelope), self.publish_timeout_seconds
+                )
+                # The whole entry: FerretDB's $pull removes exact matches only, not by condition.
+                await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": entry}})
+        except _NOT_TAKEN as error:
+            log.warning(
+                "Kafka did not take a queued event; the relay will publish it",
+                extra={"collection": collection.name, "document": str(document_id), "error": repr(error)},
+            )
+            self._undelivered[(collection.name, document_id)] = collection
+            self._wake.set()
+            return False
+        self._undelivered.pop((collection.name, document_id), None)
+        return True
+
+    async def start(self) -> None:
+        """At start-up: index the queued envelopes and publish what a previous run left queued."""
+        for collection in self._watched.values():
+            await collection.create_index("_outbox.id")
+            count = 0
+            async for document in collection.find(PENDING, {"_id": 1}):
+                await self.deliver(collection, document["_id"])
+                count += 1
+            if count:
+                log.info("relayed pending events", extra={"collection": collection.name, "documents": count})
+
+    async def relay_forever(self) -> None:
+        """Until cancelled: every second, deliver again what Kafka did not take."""
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.relay_interval_seconds)
+            for (_, document_id), collection in list(self._undelivered.items()):
+                if not await self.deliver(collection, document_id):
+                    break  # Kafka is still away: wait before trying the others
+            if not self._undelivered:
+                self._wake.clear()
+
+
+# Documents with a queued envelope; an index on _outbox.id serves it (a range, not an $exists).
+PENDING: Document = {"_outbox.id": {"$gt": ""}}
+
+
+async def _queued(collection: AsyncCollection[Document], document_id: Any) -> list[Document]:
     document = await collection.find_one({"_id": document_id}, {"_outbox": 1})
-    for entry in (document or {}).get("_outbox", []):
-        envelope = Envelope.model_validate_json(entry["envelope"])
-        await messaging.publish_to(entry["topic"], envelope)
-        # The whole entry as read: FerretDB's $pull removes exact matches only, not by condition.
-        await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": entry}})
-
-
-async def relay_pending(collection: AsyncCollection[dict[str, Any]], messaging: Messaging) -> int:
-    """Publish what a previous run stored but did not get to publish; returns how many documents."""
-    count = 0
-    async for document in collection.find({"_outbox.0": {"$exists": True}}, {"_id": 1}):
-        await deliver(collection, document["_id"], messaging)
-        count += 1
-    if count:
-        log.info("relayed pending events", extra={"collection": collection.name, "documents": count})
-    return count
+    return list((document or {}).get("_outbox", []))

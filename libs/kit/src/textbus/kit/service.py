@@ -1,7 +1,8 @@
 """A service's parts, and how every service starts and stops.
 
-Start: topics exist, the service's own start-up work (indexes) is done, the
-broker consumes, then HTTP listens. Stop (SIGTERM or Ctrl-C): HTTP stops
+Start: topics exist, what the outbox holds from a previous run is published,
+the service's own start-up work (indexes) is done, the broker consumes, then
+HTTP listens; the outbox's relay and the service's background jobs run. Stop (SIGTERM or Ctrl-C): HTTP stops
 accepting, consumers stop and finish in-flight records (their offsets are
 committed after their effects), producers flush, then the database closes.
 """
@@ -27,6 +28,7 @@ from textbus.kit.asyncapi import asyncapi_document
 from textbus.kit.http import Api, create_app
 from textbus.kit.kafka import Messaging, create_messaging, ensure_topics
 from textbus.kit.logs import configure_logging
+from textbus.kit.outbox import Outbox
 from textbus.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class Service:
     registry: CollectorRegistry
     mongo: AsyncMongoClient[dict[str, Any]]
     messaging: Messaging
+    outbox: Outbox
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
@@ -53,13 +56,15 @@ class Service:
     def create(cls, settings: ServiceSettings, *, title: str) -> Service:
         """A service with the topics the registry names for it, and nothing of its own yet."""
         registry = CollectorRegistry()
+        messaging = create_messaging(settings, registry)
         return cls(
             settings=settings,
             api=Api(title=title),
             topics=topics_of(settings.service),
             registry=registry,
             mongo=mongo.create_client(settings.mongo),
-            messaging=create_messaging(settings, registry),
+            messaging=messaging,
+            outbox=Outbox(messaging),
         )
 
     @property
@@ -111,6 +116,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         # Producers first, so start-up hooks (indexes, relaying an outbox) can
         # publish before any consumer takes a record.
         await broker.connect()
+        await service.outbox.start()
         for hook in service.on_start:
             await hook()
         await broker.start()
@@ -118,7 +124,8 @@ async def running(service: Service) -> AsyncIterator[Running]:
         site = web.TCPSite(runner, settings.http.host, settings.http.port)
         await site.start()
         port = runner.addresses[0][1]
-        tasks = [asyncio.create_task(job(), name=job.__name__) for job in service.background]
+        jobs = [service.outbox.relay_forever, *service.background]
+        tasks = [asyncio.create_task(job(), name=job.__name__) for job in jobs]
         log.info("service started", extra={"port": port, "database": settings.database_name})
         yield Running(service=service, port=port)
     finally:
