@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 
 from textbus.kit.kafka import create_messaging
+from textbus.kit.outbox import Outbox
 from textbus.kit.settings import ServiceSettings
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.service.ports import Outcome, Position
@@ -35,7 +36,8 @@ async def test_a_redelivered_batch_is_not_counted_twice(
     settings_for: Callable[[str], ServiceSettings], mongo: AsyncMongoClient[dict[str, Any]]
 ) -> None:
     settings = settings_for("numbers")
-    outcomes = MongoOutcomes(mongo[settings.database_name], create_messaging(settings, CollectorRegistry()))
+    outbox = Outbox(create_messaging(settings, CollectorRegistry()))
+    outcomes = MongoOutcomes(mongo[settings.database_name], outbox)
     first_batch = [
         (outcome("job1"), Position(partition=3, offset=10)),
         (outcome("job1", "rejected"), Position(partition=3, offset=11)),

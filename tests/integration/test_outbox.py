@@ -11,7 +11,7 @@ from tests.support import read_records
 from textbus.contracts import Envelope, topic
 from textbus.contracts.assignments.v1 import UserUpserted
 from textbus.kit.kafka import create_messaging, ensure_topics
-from textbus.kit.outbox import deliver, relay_pending, with_outbox
+from textbus.kit.outbox import Outbox, with_outbox
 from textbus.kit.settings import ServiceSettings
 
 pytestmark = pytest.mark.integration
@@ -34,21 +34,26 @@ async def test_delivered_events_leave_the_outbox_and_leftovers_are_relayed(
     settings = settings_for("assignments")
     await ensure_topics(settings.kafka.bootstrap_servers, [(settings.topic_name(EVENTS.name), 3)], 1)
     messaging = create_messaging(settings, CollectorRegistry())
+    outbox = Outbox(messaging)
     users = mongo[settings.database_name]["users"]
+    outbox.watch(users)
     first, second, third = user_event("Ann"), user_event("Ann Lee"), user_event("Ann B. Lee")
     await messaging.broker.connect()
     try:
         await users.update_one(
-            {"_id": "u1"}, with_outbox({"$set": {"name": "Ann"}}, EVENTS, first), upsert=True
+            {"_id": "u1"}, with_outbox({"$set": {"name": "Ann"}}, [(EVENTS, first)]), upsert=True
         )
-        await users.update_one({"_id": "u1"}, with_outbox({"$set": {"name": "Ann Lee"}}, EVENTS, second))
-        await deliver(users, "u1", messaging)
+        await users.update_one({"_id": "u1"}, with_outbox({"$set": {"name": "Ann Lee"}}, [(EVENTS, second)]))
+        assert await outbox.deliver(users, "u1")
         assert (await users.find_one({"_id": "u1"}) or {})["_outbox"] == []
 
-        # A crash between the write and the publish leaves the event queued on the document.
-        await users.update_one({"_id": "u1"}, with_outbox({"$set": {"name": "Ann B. Lee"}}, EVENTS, third))
-        assert await relay_pending(users, messaging) == 1
-        assert await relay_pending(users, messaging) == 0
+        # A crash between the write and the publish leaves the event queued on the document,
+        # which the next start publishes.
+        await users.update_one(
+            {"_id": "u1"}, with_outbox({"$set": {"name": "Ann B. Lee"}}, [(EVENTS, third)])
+        )
+        await outbox.start()
+        assert (await users.find_one({"_id": "u1"}) or {})["_outbox"] == []
     finally:
         await messaging.broker.stop()
 

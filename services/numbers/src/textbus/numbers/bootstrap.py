@@ -43,8 +43,8 @@ def bootstrap(
         await messaging.publish(COMMANDS, envelope)
 
     read_models = ReadModels(db)
-    numbers = MongoNumbers(db, messaging)
-    outcomes = MongoOutcomes(db, messaging)
+    numbers = MongoNumbers(db, service.outbox)
+    outcomes = MongoOutcomes(db, service.outbox)
     shelves = MongoShelves(db)
     catalog = MongoCatalog(db, read_models, shelves)
     jobs = Jobs(store=MongoJobs(db), outcomes=outcomes, publish=publish_command, clock=clock)
@@ -77,8 +77,6 @@ def bootstrap(
     register_number_routes(service.api, inventory, catalog, clock)
     service.on_start += [
         shelves.stock_if_empty,
-        numbers.relay_pending,
-        outcomes.relay_pending,
         jobs.resume_unpublished,
     ]
     service.on_stop.append(jobs.stop)

@@ -15,9 +15,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts import Envelope, topic
 from textbus.contracts.common import Assignee
-from textbus.kit.kafka import Messaging
 from textbus.kit.mongo import apply_once
-from textbus.kit.outbox import deliver, deliver_one, relay_pending, with_outbox
+from textbus.kit.outbox import Outbox, with_outbox
 from textbus.numbers.domain.numbers import NumberRecord
 from textbus.numbers.service.lifecycle import ActiveNumber
 from textbus.numbers.service.ports import StoredNumber
@@ -58,10 +57,11 @@ def from_document(document: dict[str, Any]) -> NumberRecord:
 
 
 class MongoNumbers:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["numbers"]
         self.activity = db["number_activity"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def load(self, number: str) -> StoredNumber | None:
         document = await self.collection.find_one({"_id": number}, {"_outbox": 0})
@@ -84,10 +84,10 @@ class MongoNumbers:
     ) -> None:
         """Store the change (None deletes) with its event, then publish the event."""
         state = to_document(record) if record else {"deleted": True, "assignee": None, "assignee_key": None}
-        update = with_outbox({"$set": state}, EVENTS, event)
+        update = with_outbox({"$set": state}, [(EVENTS, event)])
         remembered = stored.applied if stored else []
         if await apply_once(self.collection, number, command_id, update, remembered=remembered):
-            await deliver_one(self.collection, number, self.messaging, EVENTS, event)
+            await self.outbox.deliver(self.collection, number, [(EVENTS, event)])
 
     async def registered_count(self, tenant: str) -> int:
         return await self.collection.count_documents(
@@ -109,7 +109,4 @@ class MongoNumbers:
             )
 
     async def deliver(self, number: str) -> None:
-        await deliver(self.collection, number, self.messaging)
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)
+        await self.outbox.deliver(self.collection, number)

@@ -18,8 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.contracts import Envelope, topic
 from textbus.kit.concurrency import all_settled
-from textbus.kit.kafka import Messaging
-from textbus.kit.outbox import deliver_one, outbox_entry, relay_pending
+from textbus.kit.outbox import Outbox, outbox_entries
 from textbus.numbers.service.ports import Outcome, Position
 
 EVENTS = topic("numbers.events.v1")
@@ -29,10 +28,11 @@ Document = dict[str, Any]
 
 
 class MongoOutcomes:
-    def __init__(self, db: AsyncDatabase[Document], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[Document], outbox: Outbox) -> None:
         self.collection = db["outcomes"]
         self.progress = db["job_progress"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, command_id: UUID) -> Outcome | None:
         document = await self.collection.find_one({"_id": str(command_id)}, {"_outbox": 0, "_applied": 0})
@@ -51,14 +51,14 @@ class MongoOutcomes:
         }
         document_id = str(outcome.command_id)
         if event is not None:
-            fields["_outbox"] = [outbox_entry(EVENTS, event)]
+            fields["_outbox"] = outbox_entries([(EVENTS, event)])
         try:
             await self.collection.insert_one({"_id": document_id, **fields})
         except DuplicateKeyError:
-            pass  # recorded before a crash; relay_pending publishes a leftover event
+            pass  # recorded before a crash; the outbox publishes a leftover event at start
         else:
             if event is not None:
-                await deliver_one(self.collection, document_id, self.messaging, EVENTS, event)
+                await self.outbox.deliver(self.collection, document_id, [(EVENTS, event)])
 
     async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
         """One update per job and partition: a partition's commands arrive in offset order, so its
@@ -97,9 +97,6 @@ class MongoOutcomes:
 
     async def of_job(self, job_id: str) -> list[Outcome]:
         return [_to_outcome(d) async for d in self.collection.find({"job_id": job_id}, {"_outbox": 0})]
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)
 
 
 def _to_outcome(document: Document) -> Outcome:
