@@ -88,7 +88,8 @@ class TaskNotOpen(Conflict):
     code, title = "sync-task-not-open", "The sync task is not open"
 
     def __init__(self, task_id: str, status: str) -> None:
-        super().__init__(f"sync task {task_id!r} is {status}", status=status)
+        # Not "status": that member is the answer's HTTP status.
+        super().__init__(f"sync task {task_id!r} is {status}", task_status=status)
 
 
 class ConcurrentChange(Conflict):
