@@ -141,6 +141,7 @@ async def test_a_blank_name_or_an_overlong_user_id_is_a_422(assignments: Assignm
 
 
 async def test_users_come_from_the_api_and_from_directory_events(assignments: Assignments) -> None:
+    await assignments.given_enterprise()
     await assignments.given_users("ann")
     published = Envelope.wrap(
         DirectoryUserPublished(user_id="bob", display_name="Bob Roe", sign_in_name="bob@acme.test"),

@@ -119,6 +119,7 @@ async def test_deleting_a_group_unassigns_its_numbers_and_frees_its_name(assignm
 
 async def test_bad_input_is_a_problem_and_writes_nothing(assignments: Assignments) -> None:
     await assignments.given_enterprise()
+    await assignments.given_enterprise("globex")
     await assignments.given_users("ann", "bob")
     await assignments.given_users("gus", tenant="globex")
     await assignments.publish_number_event(NumberAdded(state=state(N3, None)), N3, tenant="globex")

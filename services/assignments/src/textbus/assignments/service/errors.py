@@ -7,13 +7,6 @@ from collections.abc import Iterable
 from textbus.kit.problems import Conflict, InvalidRequest, NotFound
 
 
-class EnterpriseNotFound(NotFound):
-    code, title = "enterprise-not-found", "No such enterprise"
-
-    def __init__(self, enterprise_id: str) -> None:
-        super().__init__(f"there is no enterprise {enterprise_id!r}; the provider creates it first")
-
-
 class EnterpriseExists(Conflict):
     code, title = "enterprise-exists", "The enterprise exists already"
 
