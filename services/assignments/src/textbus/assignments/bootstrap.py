@@ -18,13 +18,13 @@ from textbus.kit.settings import ServiceSettings, service_settings
 
 def bootstrap(settings: ServiceSettings | None = None) -> Service:
     service = Service.create(settings or service_settings("assignments", 8082), title="textbus assignments")
-    db, messaging = service.db, service.messaging
-    enterprises = MongoEnterprises(db, messaging)
-    users = MongoUsers(db, messaging)
-    groups = MongoGroups(db, messaging)
-    numbers = MongoNumberFacts(db, messaging)
-    sync_tasks = MongoSyncTasks(db, messaging)
-    completions = MongoCompletions(db, messaging)
+    db, outbox = service.db, service.outbox
+    enterprises = MongoEnterprises(db, outbox)
+    users = MongoUsers(db, outbox)
+    groups = MongoGroups(db, outbox)
+    numbers = MongoNumberFacts(db, outbox)
+    sync_tasks = MongoSyncTasks(db, outbox)
+    completions = MongoCompletions(db, outbox)
     ports = Ports(
         enterprises=enterprises,
         users=users,
@@ -41,12 +41,11 @@ def bootstrap(settings: ServiceSettings | None = None) -> Service:
     register_handlers(service.messaging, ports)
 
     async def recover() -> None:
-        """Finish what a previous run stored but did not get to publish."""
+        """Finish what a previous run stored but did not get to settle (the outbox publishes what it
+        did not get to publish)."""
         await ensure_indexes(db)
         await settle_unsettled_changes(ports)
         await settle_unsettled_memberships(ports)
-        for store in (enterprises, users, groups, numbers, sync_tasks, completions):
-            await store.relay_pending()
 
     service.on_start.append(recover)
     return service

@@ -8,17 +8,17 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import fields, outbox_entries, versioned, with_events
+from textbus.assignments.adapters.documents import fields, versioned
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.service.ports import VersionConflict
-from textbus.kit.kafka import Messaging
-from textbus.kit.outbox import deliver, relay_pending
+from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
 class MongoEnterprises:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["enterprises"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, enterprise_id: str) -> Enterprise | None:
         document = await self.collection.find_one({"_id": enterprise_id})
@@ -34,13 +34,13 @@ class MongoEnterprises:
             await self.collection.insert_one({**document, "_outbox": outbox})
         except DuplicateKeyError:
             return False
-        await deliver(self.collection, enterprise.enterprise_id, self.messaging)
+        await self.outbox.deliver(self.collection, enterprise.enterprise_id)
         return True
 
     async def save(
         self, enterprise: Enterprise, *, expected_version: int, correlation_id: str | None
     ) -> None:
-        update = with_events(
+        update = with_outbox(
             {"$set": enterprise.model_dump()}, [messages.enterprise_upserted(enterprise, correlation_id)]
         )
         result = await self.collection.update_one(
@@ -48,12 +48,9 @@ class MongoEnterprises:
         )
         if result.matched_count == 0:
             raise VersionConflict(enterprise.enterprise_id)
-        await deliver(self.collection, enterprise.enterprise_id, self.messaging)
+        await self.outbox.deliver(self.collection, enterprise.enterprise_id)
 
     async def list(self, *, skip: int, limit: int) -> tuple[list[Enterprise], int]:
         total = await self.collection.count_documents({})
         cursor = self.collection.find({}, {"_outbox": 0}).sort("_id", 1).skip(skip).limit(limit)
         return [Enterprise.model_validate(fields(d)) async for d in cursor], total
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)

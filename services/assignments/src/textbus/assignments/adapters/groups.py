@@ -14,18 +14,18 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, outbox_entries, versioned, with_events
+from textbus.assignments.adapters.documents import doc_id, fields, versioned
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.service.ports import NameHolder, VersionConflict
 from textbus.contracts.assignments.v1 import SmsAssignmentChanged
-from textbus.kit.kafka import Messaging
-from textbus.kit.outbox import deliver, relay_pending
+from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
 class MongoGroups:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["groups"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, tenant: str, group_id: str) -> Group | None:
         document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, _VISIBLE)
@@ -41,20 +41,20 @@ class MongoGroups:
                 "_outbox": outbox_entries(_messages(change, correlation_id)),
             }
         )
-        await deliver(self.collection, document_id, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
 
     async def replace(
         self, change: GroupChange, *, expected_version: int, correlation_id: str | None
     ) -> None:
         group = change.group
         document_id = doc_id(group.tenant, group.group_id)
-        update = with_events({"$set": _stored(group)}, _messages(change, correlation_id))
+        update = with_outbox({"$set": _stored(group)}, _messages(change, correlation_id))
         if change.membership is not None:
             update.setdefault("$push", {})["_membership"] = _membership_document(change.membership)
         result = await self.collection.update_one(versioned(document_id, expected_version), update)
         if result.matched_count == 0:
             raise VersionConflict(document_id)
-        await deliver(self.collection, document_id, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
 
     async def of_tenant(self, tenant: str) -> list[Group]:
         cursor = self.collection.find({"tenant": tenant, "deleted": False}, _VISIBLE)
@@ -75,13 +75,13 @@ class MongoGroups:
         entry = next(
             (m for m in (stored or {}).get("_membership", []) if m["change_id"] == change.change_id), None
         )
-        update = with_events(
+        update = with_outbox(
             {"$pull": {"_membership": entry}} if entry else {},
             [messages.sms_assignment_changed(group.tenant, event)] if event else [],
         )
         if update:
             await self.collection.update_one({"_id": document_id}, update)
-        await deliver(self.collection, document_id, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
 
     async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]:
         unsettled: list[tuple[Group, MembershipChange]] = []
@@ -89,9 +89,6 @@ class MongoGroups:
             group = _to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)
 
 
 class MongoGroupNames:

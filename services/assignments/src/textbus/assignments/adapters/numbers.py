@@ -17,23 +17,23 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import fields, with_events
+from textbus.assignments.adapters.documents import fields
 from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
 from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 from textbus.contracts.common import Assignee
-from textbus.kit.kafka import Messaging
 from textbus.kit.mongo import apply_once
-from textbus.kit.outbox import deliver, relay_pending
+from textbus.kit.outbox import Outbox, with_outbox
 
 _FACT = list(NumberFact.model_fields)
 
 
 class MongoNumberFacts:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["numbers"]
         self.outcome_collection = db["command_outcomes"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, number: str) -> NumberFact | None:
         document = await self.collection.find_one({"_id": number}, _FACT)
@@ -88,9 +88,9 @@ class MongoNumberFacts:
     async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
         await self.collection.update_one(
             {"_id": change.number, "_change.change_id": change.change_id},
-            with_events({"$unset": {"_change": ""}}, [messages.sms_assignment_changed(change.tenant, event)]),
+            with_outbox({"$unset": {"_change": ""}}, [messages.sms_assignment_changed(change.tenant, event)]),
         )
-        await deliver(self.collection, change.number, self.messaging)
+        await self.outbox.deliver(self.collection, change.number)
 
     async def unsettled_change(self, number: str) -> AssignmentChange | None:
         document = await self.collection.find_one({"_id": number}, {"_change": 1})
@@ -100,9 +100,6 @@ class MongoNumberFacts:
     async def unsettled_changes(self) -> list[AssignmentChange]:
         cursor = self.collection.find({"_change": {"$exists": True}}, {"_change": 1})
         return [AssignmentChange.model_validate(d["_change"]) async for d in cursor]
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)
 
 
 def _outcome_id(number: str, correlation_id: str) -> str:

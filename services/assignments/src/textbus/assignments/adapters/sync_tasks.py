@@ -16,20 +16,20 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, outbox_entries, with_events
+from textbus.assignments.adapters.documents import doc_id, fields
 from textbus.assignments.domain.sync_tasks import Completion, SyncTask, task_id
 from textbus.contracts.assignments.v1 import SyncTaskKind
-from textbus.kit.kafka import Messaging
-from textbus.kit.outbox import deliver, relay_pending
+from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
 class MongoSyncTasks:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.tasks = db["sync_tasks"]
         self.pointers = db["sync_open_tasks"]
         self.counted_changes = db["sync_counted_changes"]
         self.recipients = db["sms_recipients"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.tasks)
 
     async def open_seq(self, tenant: str, kind: SyncTaskKind) -> int:
         document = await self.pointers.find_one({"_id": doc_id(tenant, kind)})
@@ -46,10 +46,10 @@ class MongoSyncTasks:
         document_id = doc_id(task.tenant, task.kind, str(task.seq))
         await self.tasks.update_one(
             {"_id": document_id},
-            with_events({"$set": task.model_dump()}, [messages.sync_task_upserted(task)]),
+            with_outbox({"$set": task.model_dump()}, [messages.sync_task_upserted(task)]),
             upsert=True,
         )
-        await deliver(self.tasks, document_id, self.messaging)
+        await self.outbox.deliver(self.tasks, document_id)
 
     async def of_tenant(self, tenant: str) -> list[SyncTask]:
         cursor = self.tasks.find({"tenant": tenant}, {"_outbox": 0})
@@ -77,14 +77,12 @@ class MongoSyncTasks:
                 upsert=True,
             )
 
-    async def relay_pending(self) -> None:
-        await relay_pending(self.tasks, self.messaging)
-
 
 class MongoCompletions:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["sync_completions"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, tenant: str, kind: SyncTaskKind, seq: int) -> Completion | None:
         document = await self.collection.find_one({"_id": doc_id(tenant, kind, str(seq))}, {"_outbox": 0})
@@ -101,12 +99,9 @@ class MongoCompletions:
             )
         except DuplicateKeyError:
             return False
-        await deliver(self.collection, document_id, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
         return True
 
     async def of_tenant(self, tenant: str) -> list[Completion]:
         cursor = self.collection.find({"tenant": tenant}, {"_outbox": 0})
         return [Completion.model_validate(fields(d)) async for d in cursor]
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)

@@ -8,21 +8,21 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, versioned, with_events
+from textbus.assignments.adapters.documents import doc_id, fields, versioned
 from textbus.assignments.domain.number_requests import NumberRequest
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.ports import PersonalRequests, VersionConflict
 from textbus.contracts.common import Assignee
-from textbus.kit.kafka import Messaging
-from textbus.kit.outbox import deliver, relay_pending
+from textbus.kit.outbox import Outbox, with_outbox
 
 PROFILE = set(User.model_fields)
 
 
 class MongoUsers:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], messaging: Messaging) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
         self.collection = db["users"]
-        self.messaging = messaging
+        self.outbox = outbox
+        outbox.watch(self.collection)
 
     async def get(self, tenant: str, user_id: str) -> User | None:
         document = await self.collection.find_one({"_id": doc_id(tenant, user_id)})
@@ -41,10 +41,10 @@ class MongoUsers:
         document_id = doc_id(user.tenant, user.user_id)
         await self.collection.update_one(
             {"_id": document_id},
-            with_events({"$set": user.model_dump()}, [messages.user_upserted(user, correlation_id)]),
+            with_outbox({"$set": user.model_dump()}, [messages.user_upserted(user, correlation_id)]),
             upsert=True,
         )
-        await deliver(self.collection, document_id, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
 
     async def requests_of(self, tenant: str, user_id: str) -> PersonalRequests:
         document = await self.collection.find_one(
@@ -71,14 +71,11 @@ class MongoUsers:
         }
         queued = [messages.number_command(personal.tenant, assignee, c) for c in commands]
         result = await self.collection.update_one(
-            versioned(document_id, expected_version, "requests_version"), with_events(update, queued)
+            versioned(document_id, expected_version, "requests_version"), with_outbox(update, queued)
         )
         if result.matched_count == 0:
             raise VersionConflict(document_id)
-        await deliver(self.collection, document_id, self.messaging)
-
-    async def relay_pending(self) -> None:
-        await relay_pending(self.collection, self.messaging)
+        await self.outbox.deliver(self.collection, document_id)
 
     async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]:
         query = {"tenant": tenant}
