@@ -163,11 +163,11 @@ class Operations(monitoring.CommandListener):
 
         async def timed_commit(consumer: AIOKafkaConsumer, *args: Any, **kwargs: Any) -> None:
             start = time.perf_counter()
-            await commit(consumer, *args, **kwargs)
+            await commit(consumer, *args, **kwargs)  # type: ignore[no-untyped-call]
             if operations._recording:
                 operations.tallies["kafka commit"].add(time.perf_counter() - start)
 
-        AIOKafkaConsumer.commit = timed_commit  # type: ignore[method-assign]
+        AIOKafkaConsumer.commit = timed_commit  # type: ignore[method-assign,assignment]
 
 
 def _shape(name: str, command: Any) -> str:

@@ -32,6 +32,7 @@ def _docker_answers() -> bool:
     """Whether a Docker engine listens where testcontainers would look for it."""
     host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
     scheme, _, address = host.partition("://")
+    target: str | tuple[str, int]
     if scheme == "unix":
         family, target = socket.AF_UNIX, address
     elif scheme == "tcp":

@@ -46,13 +46,15 @@ async def produce(
         await producer.stop()
 
 
-async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 30.0) -> list[ConsumerRecord]:
+async def read_records(
+    bootstrap: str, topic: str, count: int, timeout: float = 30.0
+) -> list[ConsumerRecord[bytes, bytes]]:
     """The first ``count`` records of ``topic`` (from the beginning, no consumer group)."""
     consumer = AIOKafkaConsumer(
         topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
     )
     await consumer.start()
-    records: list[ConsumerRecord] = []
+    records: list[ConsumerRecord[bytes, bytes]] = []
     try:
         deadline = time.monotonic() + timeout
         while len(records) < count and time.monotonic() < deadline:

@@ -41,7 +41,7 @@ async def test_a_published_record_is_a_structured_cloudevent_the_sdk_reads(
     headers = dict(record.headers)
     assert headers["content-type"].startswith(b"application/cloudevents+json")
     assert not [name for name in headers if name.startswith("ce_")]
-    event = from_kafka_event(KafkaMessage(headers=headers, key=record.key, value=record.value))
+    event = from_kafka_event(KafkaMessage(headers=headers, key=record.key, value=record.value or b""))
     assert (event.get_id(), event.get_type()) == (str(envelope.id), "textbus.assignments.UserUpserted.v1")
     assert (event.get_extension("tenant"), event.get_extension("correlationid")) == ("acme", "c-1")
     assert event.get_extension("partitionkey") == "u1"

@@ -160,7 +160,7 @@ class NumbersApi:
             },
         )
         assert status == 201, body
-        return body
+        return dict(body)
 
     async def job(self, job_id: str, tenant: str = TENANT) -> dict[str, Any]:
         async def completed() -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """Updating, deleting and assigning numbers, and the service chip (seed 000)."""
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ N1, N2, N3 = "+14155550101", "+14155550102", "+14155550103"
 
 async def assign(
     api: NumbersApi, number: str, kind: str, id_: str, replace: bool = False
-) -> tuple[int, dict]:
+) -> tuple[int, dict[str, Any]]:
     return await api.call(
         "PUT", f"{BASE}/numbers/{number}/assignee", json={"kind": kind, "id": id_, "replace": replace}
     )

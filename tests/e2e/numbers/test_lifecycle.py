@@ -1,6 +1,7 @@
 """Registration against the tier limit and release after inactivity (seed 004), and the events."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ async def test_an_idle_number_is_flagged_at_five_months_and_released_at_six(api:
 
     api.clock.offset = timedelta(days=190)  # the service's own sweeper runs every half second here
 
-    async def released() -> dict | None:
+    async def released() -> dict[str, Any] | None:
         _, view = await api.call("GET", f"{BASE}/numbers/{N1}")
         return view if view["lifecycle"] == "released" else None
 
@@ -80,7 +81,9 @@ async def test_every_change_and_refusal_is_published_keyed_by_the_number(api: Nu
         api.settings.kafka.bootstrap_servers, api.settings.topic_name("numbers.events.v1"), 3
     )
     assert {r.key for r in records} == {N1.encode()}
-    events = [Envelope.model_validate_json(r.value).data for r in sorted(records, key=lambda r: r.offset)]
+    events = [
+        Envelope.model_validate_json(r.value or b"").data for r in sorted(records, key=lambda r: r.offset)
+    ]
     assert [type(e) for e in events] == [NumberAdded, NumberAssigned, NumberCommandRejected]
     assert events[1].state.assignee.id == "u1"  # type: ignore[attr-defined]
     assert events[2].code == "already-assigned"  # type: ignore[attr-defined]

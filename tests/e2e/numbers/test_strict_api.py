@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+from typing import Any
 
 import aiohttp
 import pytest
@@ -31,7 +32,7 @@ async def total(api: NumbersApi) -> int:
     return int(page["total"])
 
 
-def locations(problem: dict) -> list[str]:
+def locations(problem: dict[str, Any]) -> list[str]:
     return [error["location"] for error in problem["errors"]]
 
 
@@ -149,7 +150,7 @@ async def test_an_unknown_form_field_of_an_import_is_refused(api: NumbersApi) ->
 async def test_every_job_answers_with_a_location_that_gets_it(api: NumbersApi) -> None:
     await two_numbers(api)
     csv_file = b"Country Code,Phone Number,SMS Capable\n1,4155550160,Yes\n"
-    starts = [
+    starts: list[tuple[str, dict[str, Any]]] = [
         (
             "number-ranges",
             {"json": {"country_code": 1, "first": "4155550170", "last": "4155550171", "sms_capable": True}},
@@ -201,8 +202,8 @@ async def test_an_assignee_in_flight_is_waited_for(api: NumbersApi) -> None:
         "u9",
     )
 
-    async def assigned() -> dict | None:
+    async def assigned() -> dict[str, Any] | None:
         _, view = await api.call("GET", f"{BASE}/numbers/{N1}")
-        return view["assignee"]
+        return dict(view["assignee"]) if view["assignee"] else None
 
     assert await eventually(assigned) == {"kind": "user", "id": "u9", "name": "Nia"}

@@ -107,7 +107,7 @@ class Assignments:
             assert self._consumer is not None
             batch = await self._consumer.getmany(timeout_ms=300)
             for records in batch.values():
-                self.commands_seen.extend(Envelope.model_validate_json(r.value) for r in records)
+                self.commands_seen.extend(Envelope.model_validate_json(r.value or b"") for r in records)
             return len(self.commands_seen) >= wanted
 
         await eventually(enough, timeout=timeout)

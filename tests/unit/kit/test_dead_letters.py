@@ -22,7 +22,7 @@ class RecordingBroker:
         self.published.append({"value": value, **kwargs})
 
 
-def record(offset: int = 7) -> ConsumerRecord:
+def record(offset: int = 7) -> ConsumerRecord[bytes, bytes]:
     return ConsumerRecord(
         topic="t.in",
         partition=1,

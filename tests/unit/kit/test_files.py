@@ -11,6 +11,8 @@ from textbus.kit.problems import Problem
 
 pytestmark = pytest.mark.unit
 
+Client = TestClient[web.Request, web.Application]
+
 
 @pytest.mark.parametrize("cell", ["=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
 def test_a_cell_a_spreadsheet_would_run_is_quoted(cell: str) -> None:
@@ -43,19 +45,19 @@ async def upload(request: web.Request) -> web.Response:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def client() -> AsyncIterator[Client]:
     app = web.Application()
     app.router.add_post("/upload", upload)
     async with TestClient(TestServer(app)) as client:
         yield client
 
 
-async def test_a_raw_body_of_the_media_type_is_the_file(client: TestClient) -> None:
+async def test_a_raw_body_of_the_media_type_is_the_file(client: Client) -> None:
     answer = await client.post("/upload", data=b"a,b\n", headers={"Content-Type": "text/csv"})
     assert await answer.json() == {"content": "a,b\n", "fields": {}}
 
 
-async def test_a_multipart_form_gives_the_file_and_the_other_fields(client: TestClient) -> None:
+async def test_a_multipart_form_gives_the_file_and_the_other_fields(client: Client) -> None:
     form = aiohttp.FormData()
     form.add_field("file", b"a,b\n", filename="numbers.csv", content_type="text/csv")
     form.add_field("carrier_profile_id", "p1")
@@ -63,7 +65,7 @@ async def test_a_multipart_form_gives_the_file_and_the_other_fields(client: Test
     assert await answer.json() == {"content": "a,b\n", "fields": {"carrier_profile_id": "p1"}}
 
 
-async def test_a_form_without_the_file_is_refused(client: TestClient) -> None:
+async def test_a_form_without_the_file_is_refused(client: Client) -> None:
     form = aiohttp.FormData()
     form.add_field("carrier_profile_id", "p1")
     form.add_field("other", "x", filename="x.txt")
@@ -72,11 +74,11 @@ async def test_a_form_without_the_file_is_refused(client: TestClient) -> None:
     assert "'file'" in (await answer.json())["detail"]
 
 
-async def test_another_media_type_is_a_415(client: TestClient) -> None:
+async def test_another_media_type_is_a_415(client: Client) -> None:
     answer = await client.post("/upload", json={"a": 1})
     assert answer.status == 415
 
 
-async def test_a_file_over_the_limit_is_a_413(client: TestClient) -> None:
+async def test_a_file_over_the_limit_is_a_413(client: Client) -> None:
     answer = await client.post("/upload", data=b"x" * 101, headers={"Content-Type": "text/csv"})
     assert answer.status == 413

@@ -14,6 +14,8 @@ from textbus.kit.settings import AuthSettings
 
 pytestmark = pytest.mark.unit
 
+Client = TestClient[web.Request, web.Application]
+
 AUTH = AuthSettings(jwt_key=SecretStr("k" * 32))
 
 
@@ -80,7 +82,7 @@ async def not_ready() -> bool:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def client() -> AsyncIterator[Client]:
     app = create_app(
         api=api(), auth=AUTH, registry=CollectorRegistry(), readiness={"kafka": ready, "database": not_ready}
     )
@@ -92,57 +94,57 @@ def bearer(tenant: str = "acme", role: Role = Role.ENTERPRISE_ADMIN) -> dict[str
     return {"Authorization": "Bearer " + mint(AUTH, subject="a", tenant=tenant, role=role)}
 
 
-async def test_a_valid_request_gets_the_declared_answer(client: TestClient) -> None:
+async def test_a_valid_request_gets_the_declared_answer(client: Client) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", json={"name": "ann"}, headers=bearer())
     assert answer.status == 201
     assert await answer.json() == {"name": "ann", "formal": False}
 
 
-async def test_no_token_is_a_401_problem(client: TestClient) -> None:
+async def test_no_token_is_a_401_problem(client: Client) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", json={"name": "ann"})
     assert answer.status == 401
     assert answer.content_type == "application/problem+json"
     assert (await answer.json())["type"].endswith("/unauthenticated")
 
 
-async def test_another_tenant_is_a_403_problem(client: TestClient) -> None:
+async def test_another_tenant_is_a_403_problem(client: Client) -> None:
     answer = await client.post("/v1/tenants/globex/greetings", json={"name": "a"}, headers=bearer())
     assert answer.status == 403
     assert "acme" in (await answer.json())["detail"]
 
 
-async def test_an_invalid_body_is_a_422_problem_naming_the_field(client: TestClient) -> None:
+async def test_an_invalid_body_is_a_422_problem_naming_the_field(client: Client) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", json={"name": ""}, headers=bearer())
     body = await answer.json()
     assert answer.status == 422
     assert body["errors"][0]["location"] == "name"
 
 
-async def test_a_body_that_is_not_json_is_a_415_problem(client: TestClient) -> None:
+async def test_a_body_that_is_not_json_is_a_415_problem(client: Client) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", data="name=ann", headers=bearer())
     assert answer.status == 415
     assert answer.content_type == "application/problem+json"
 
 
-async def test_a_domain_conflict_is_a_409_problem_with_its_extensions(client: TestClient) -> None:
+async def test_a_domain_conflict_is_a_409_problem_with_its_extensions(client: Client) -> None:
     answer = await client.post("/v1/tenants/acme/greetings", json={"name": "twice"}, headers=bearer())
     assert answer.status == 409
     assert (await answer.json())["name"] == "twice"
 
 
-async def test_an_unknown_path_is_a_404_problem(client: TestClient) -> None:
+async def test_an_unknown_path_is_a_404_problem(client: Client) -> None:
     answer = await client.get("/nowhere")
     assert answer.status == 404
     assert answer.content_type == "application/problem+json"
 
 
-async def test_readyz_reports_each_check_and_fails_when_one_fails(client: TestClient) -> None:
+async def test_readyz_reports_each_check_and_fails_when_one_fails(client: Client) -> None:
     answer = await client.get("/readyz")
     assert answer.status == 503
     assert (await answer.json())["checks"] == {"kafka": True, "database": False}
 
 
-async def test_healthz_metrics_and_openapi_need_no_token(client: TestClient) -> None:
+async def test_healthz_metrics_and_openapi_need_no_token(client: Client) -> None:
     assert (await client.get("/healthz")).status == 200
     metrics = await client.get("/metrics")
     assert "textbus_http_requests_total" in await metrics.text()
@@ -152,7 +154,7 @@ async def test_healthz_metrics_and_openapi_need_no_token(client: TestClient) -> 
     assert document["components"]["schemas"]["Greeting"]["required"] == ["name"]
 
 
-async def test_an_unknown_body_field_is_a_422_naming_it(client: TestClient) -> None:
+async def test_an_unknown_body_field_is_a_422_naming_it(client: Client) -> None:
     answer = await client.post(
         "/v1/tenants/acme/greetings", json={"name": "ann", "nmae": "x"}, headers=bearer()
     )
@@ -161,7 +163,7 @@ async def test_an_unknown_body_field_is_a_422_naming_it(client: TestClient) -> N
     assert [e["location"] for e in body["errors"]] == ["nmae"]
 
 
-async def test_a_number_is_not_a_boolean(client: TestClient) -> None:
+async def test_a_number_is_not_a_boolean(client: Client) -> None:
     answer = await client.post(
         "/v1/tenants/acme/greetings", json={"name": "ann", "formal": 0}, headers=bearer()
     )
@@ -169,53 +171,53 @@ async def test_a_number_is_not_a_boolean(client: TestClient) -> None:
     assert (await answer.json())["errors"][0]["location"] == "formal"
 
 
-async def test_an_unknown_query_parameter_is_a_422_naming_it(client: TestClient) -> None:
+async def test_an_unknown_query_parameter_is_a_422_naming_it(client: Client) -> None:
     answer = await client.get("/v1/tenants/acme/greetings?search=ann", headers=bearer())
     assert answer.status == 422
     assert (await answer.json())["errors"][0]["location"] == "search"
 
 
-async def test_the_declared_query_reaches_the_handler(client: TestClient) -> None:
+async def test_the_declared_query_reaches_the_handler(client: Client) -> None:
     answer = await client.get("/v1/tenants/acme/greetings?skip=5&tone=warm&tone=dry", headers=bearer())
     assert answer.status == 200
     assert await answer.json() == {"tenant": "acme", "skip": 5, "tones": ["warm", "dry"]}
 
 
-async def test_a_skip_beyond_any_page_is_a_422_not_a_server_error(client: TestClient) -> None:
+async def test_a_skip_beyond_any_page_is_a_422_not_a_server_error(client: Client) -> None:
     answer = await client.get(f"/v1/tenants/acme/greetings?skip={2**63}", headers=bearer())
     assert answer.status == 422
 
 
-async def test_an_enterprise_that_does_not_exist_is_a_404_for_the_provider(client: TestClient) -> None:
+async def test_an_enterprise_that_does_not_exist_is_a_404_for_the_provider(client: Client) -> None:
     answer = await client.get("/v1/tenants/initech/greetings", headers=bearer("p", Role.PROVIDER))
     assert answer.status == 404
     assert (await answer.json())["code"] == "enterprise-not-found"
 
 
-async def test_an_admins_own_missing_enterprise_is_a_404(client: TestClient) -> None:
+async def test_an_admins_own_missing_enterprise_is_a_404(client: Client) -> None:
     answer = await client.get("/v1/tenants/initech/greetings", headers=bearer("initech"))
     assert answer.status == 404
 
 
-async def test_another_tenants_admin_learns_nothing_of_whether_it_exists(client: TestClient) -> None:
+async def test_another_tenants_admin_learns_nothing_of_whether_it_exists(client: Client) -> None:
     missing = await client.get("/v1/tenants/initech/greetings", headers=bearer())
     existing = await client.get("/v1/tenants/globex/greetings", headers=bearer())
     assert missing.status == existing.status == 403
 
 
-async def test_a_tenant_with_a_control_character_is_a_404(client: TestClient) -> None:
+async def test_a_tenant_with_a_control_character_is_a_404(client: Client) -> None:
     answer = await client.get("/v1/tenants/ac%01me/greetings", headers=bearer("p", Role.PROVIDER))
     assert answer.status == 404
     assert answer.content_type == "application/problem+json"
 
 
-async def test_a_405_names_the_allowed_methods(client: TestClient) -> None:
+async def test_a_405_names_the_allowed_methods(client: Client) -> None:
     answer = await client.delete("/v1/tenants/acme/greetings", headers=bearer())
     assert answer.status == 405
     assert set(answer.headers["Allow"].split(",")) == {"GET", "POST"}
 
 
-async def test_an_error_after_the_headers_were_sent_closes_the_connection(client: TestClient) -> None:
+async def test_an_error_after_the_headers_were_sent_closes_the_connection(client: Client) -> None:
     answer = await client.get("/v1/tenants/acme/greetings/export", headers=bearer())
     assert answer.status == 200
     with pytest.raises(aiohttp.ClientPayloadError):

@@ -449,9 +449,12 @@ class _HttpMetrics:
         )
 
 
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
 def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
     @web.middleware
-    async def observe(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def observe(request: web.Request, handler: _Handler) -> web.StreamResponse:
         route = request.match_info.route.resource
         name = route.canonical if route is not None else "unmatched"
         started = time.perf_counter()
@@ -465,7 +468,7 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
             metrics.latency.labels(request.method, name).observe(time.perf_counter() - started)
 
     @web.middleware
-    async def problems(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def problems(request: web.Request, handler: _Handler) -> web.StreamResponse:
         try:
             return await handler(request)
         except Exception as error:
@@ -476,7 +479,7 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
             return _problem_answer(request, error)
 
     @web.middleware
-    async def authenticate(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def authenticate(request: web.Request, handler: _Handler) -> web.StreamResponse:
         route = request.match_info.route.resource
         if route is None or route.canonical in public_paths:
             return await handler(request)

@@ -121,7 +121,7 @@ class DeadLetterLimit:
 class BatchRecord:
     """A record of a batch, with its envelope."""
 
-    record: ConsumerRecord
+    record: ConsumerRecord[bytes, bytes]
     envelope: Envelope
 
     @property
@@ -172,7 +172,7 @@ class DeadLetters:
             self._limits[topic] = DeadLetterLimit(self.limit)
         return self._limits[topic]
 
-    async def halt(self, record: ConsumerRecord, error: DeadLetterLimitReached) -> None:
+    async def halt(self, record: ConsumerRecord[bytes, bytes], error: DeadLetterLimitReached) -> None:
         """Hold the consumer here, its record uncommitted, until the service stops."""
         self.halted_gauge.labels(record.topic).set(1)
         log.critical("consumer halted at the dead-letter limit", extra=_where(record, error))
@@ -185,7 +185,7 @@ class DeadLetters:
     def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware:
         return _DeadLetterMiddleware(msg, context=context, dead_letters=self)
 
-    async def handle_failure(self, record: ConsumerRecord, error: BaseException) -> bool:
+    async def handle_failure(self, record: ConsumerRecord[bytes, bytes], error: BaseException) -> bool:
         """True when the failure is dealt with (dead-lettered); False to redeliver the record."""
         position = (record.topic, record.partition, record.offset)
         attempt = self._attempts.get(position, 0) + 1
@@ -209,7 +209,7 @@ class DeadLetters:
         self._attempts.pop(position, None)
         return True
 
-    def succeeded(self, record: ConsumerRecord) -> None:
+    def succeeded(self, record: ConsumerRecord[bytes, bytes]) -> None:
         self._attempts.pop((record.topic, record.partition, record.offset), None)
         self._limit(record.topic).succeeded()
 
@@ -217,7 +217,7 @@ class DeadLetters:
         await asyncio.sleep(min(0.1 * 2**attempt, self.max_backoff_seconds))
 
     async def dead_letter(
-        self, record: ConsumerRecord, error: BaseException, reason: str, attempts: int = 1
+        self, record: ConsumerRecord[bytes, bytes], error: BaseException, reason: str, attempts: int = 1
     ) -> None:
         assert self.broker is not None, "DeadLetters.broker is set by create_broker"
         self._limit(record.topic).admit()
@@ -238,7 +238,7 @@ class DeadLetters:
         log.error("record dead-lettered", extra={**_where(record, error), "reason": reason})
 
 
-def _where(record: ConsumerRecord, error: BaseException) -> dict[str, Any]:
+def _where(record: ConsumerRecord[bytes, bytes], error: BaseException) -> dict[str, Any]:
     return {
         "topic": record.topic,
         "partition": record.partition,
@@ -358,7 +358,7 @@ class Messaging:
         )
 
     async def apply_batch(
-        self, records: Iterable[ConsumerRecord], apply: Callable[[BatchRecord], Awaitable[T]]
+        self, records: Iterable[ConsumerRecord[bytes, bytes]], apply: Callable[[BatchRecord], Awaitable[T]]
     ) -> list[tuple[BatchRecord, T]]:
         """Apply every record of a batch: the records of one key in order, different keys at once
         (a key's partition owns its documents, so different keys never write the same one).

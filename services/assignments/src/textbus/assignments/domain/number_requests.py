@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict
 
@@ -73,6 +73,11 @@ def entries(
     return shown
 
 
+class _About(TypedDict):
+    correlation_id: str
+    requested_at: datetime
+
+
 def _entry(
     number: str,
     request: NumberRequest | None,
@@ -83,7 +88,7 @@ def _entry(
         # Assigned to us from elsewhere (the numbers service's own API).
         return NumberEntry(number=number, state="assigned") if held else None
     outcome = outcomes.get((number, request.correlation_id))
-    about = {"correlation_id": request.correlation_id, "requested_at": request.requested_at}
+    about = _About(correlation_id=request.correlation_id, requested_at=request.requested_at)
     if request.action == "assign":
         if held:
             return NumberEntry(number=number, state="assigned", **about)

@@ -40,7 +40,7 @@ SLOTS = 16
 
 def command_partition(number: str) -> int:
     """The partition Kafka's default partitioner gives a command keyed by ``number``."""
-    return (murmur2(number.encode()) & 0x7FFFFFFF) % PARTITIONS
+    return (int(murmur2(number.encode())) & 0x7FFFFFFF) % PARTITIONS
 
 
 def shelf_id(tenant: str, number: str) -> str:
