@@ -37,6 +37,14 @@ class GreetingPage(BaseModel):
 KNOWN_TENANTS = {"acme", "globex"}
 
 
+class AlreadyGreeted(Exception):
+    """A service-layer error: it knows nothing of HTTP."""
+
+
+class AlreadyGreetedTwice(AlreadyGreeted):
+    pass
+
+
 async def tenant_exists(tenant: str) -> bool:
     return tenant in KNOWN_TENANTS
 
@@ -56,7 +64,13 @@ def api() -> Api:
         principal(request).require_tenant(request.match_info["tenant"])
         if body.name == "twice":
             raise Conflict("already greeted", name=body.name)
+        if body.name == "again":
+            raise AlreadyGreetedTwice(body.name)
         return body
+
+    @api.problem_for(AlreadyGreeted)
+    def greeted(error: AlreadyGreeted) -> Conflict:
+        return Conflict(f"{error} was greeted already", code="already-greeted")
 
     @api.get("/v1/tenants/{tenant}/greetings", summary="List", query=GreetingQuery, response=GreetingPage)
     async def list_greetings(request: web.Request, query: GreetingQuery) -> GreetingPage:
@@ -261,3 +275,10 @@ def test_openapi_describes_path_and_query_parameters_with_their_bounds() -> None
     assert problem == {"$ref": "#/components/schemas/Problem"}
     export = document["paths"]["/v1/tenants/{tenant}/greetings/export"]["get"]
     assert "text/csv" in export["responses"]["200"]["content"]
+
+
+async def test_a_service_error_is_answered_with_the_problem_declared_for_it(client: Client) -> None:
+    answer = await client.post("/v1/tenants/acme/greetings", json={"name": "again"}, headers=bearer())
+    body = await answer.json()
+    assert answer.status == 409
+    assert (body["code"], body["detail"]) == ("already-greeted", "again was greeted already")

@@ -51,6 +51,8 @@ MAX_LIMIT = 500
 Handler = Callable[..., Awaitable[web.StreamResponse | BaseModel]]
 ReadinessCheck = Callable[[], Awaitable[bool]]
 TenantCheck = Callable[[str], Awaitable[bool]]
+E = typing.TypeVar("E", bound=Exception)
+ProblemFor = Callable[[Any], Problem]
 
 
 class RequestModel(BaseModel):
@@ -126,6 +128,17 @@ class Api:
     )
     # Whether an enterprise exists; a route under /tenants/{tenant} of one that does not is a 404.
     tenant_exists: TenantCheck | None = None
+    # How the service layer's errors are answered: the only place they meet HTTP.
+    problems: dict[type[Exception], ProblemFor] = field(default_factory=dict)
+
+    def problem_for(self, error: type[E]) -> Callable[[Callable[[E], Problem]], Callable[[E], Problem]]:
+        """Declare the problem that answers a service-layer error (and its subclasses)."""
+
+        def register(mapping: Callable[[E], Problem]) -> Callable[[E], Problem]:
+            self.problems[error] = mapping
+            return mapping
+
+        return register
 
     def path_parameter(self, name: str, description: str, **schema: Any) -> None:
         """Describe a path parameter once for every route that has it."""
@@ -452,7 +465,9 @@ class _HttpMetrics:
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
+def _middlewares(
+    metrics: _HttpMetrics, public_paths: set[str], mapped: Mapping[type[Exception], ProblemFor]
+) -> list[Any]:
     @web.middleware
     async def observe(request: web.Request, handler: _Handler) -> web.StreamResponse:
         route = request.match_info.route.resource
@@ -476,7 +491,7 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
                 # Headers (and part of the body) are out: aiohttp closes the connection.
                 log.exception("error while streaming an answer", extra={"path": request.path})
                 raise
-            return _problem_answer(request, error)
+            return _problem_answer(request, error, mapped)
 
     @web.middleware
     async def authenticate(request: web.Request, handler: _Handler) -> web.StreamResponse:
@@ -493,7 +508,12 @@ def _middlewares(metrics: _HttpMetrics, public_paths: set[str]) -> list[Any]:
     return [observe, problems, authenticate]
 
 
-def _problem_answer(request: web.Request, error: Exception) -> web.Response:
+def _problem_answer(
+    request: web.Request, error: Exception, mapped: Mapping[type[Exception], ProblemFor]
+) -> web.Response:
+    for kind in type(error).__mro__:
+        if kind in mapped:
+            return problem_response(mapped[kind](error), request.path)
     if isinstance(error, Problem):
         return problem_response(error, request.path)
     if isinstance(error, web.HTTPException) and error.status >= 400:
@@ -551,7 +571,9 @@ def create_app(
 
     public_paths = {"/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json"}
     public_paths |= {r.path for r in api.routes if r.public}
-    app = web.Application(middlewares=_middlewares(metrics, public_paths), client_max_size=max_request_bytes)
+    app = web.Application(
+        middlewares=_middlewares(metrics, public_paths, api.problems), client_max_size=max_request_bytes
+    )
     app[AUTH_SETTINGS] = auth
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

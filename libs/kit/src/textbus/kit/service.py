@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from textbus.contracts import Topic, dead_letter_topic, topics_of
 from textbus.kit import mongo
 from textbus.kit.asyncapi import asyncapi_document
+from textbus.kit.clock import Clock, utc_now
 from textbus.kit.http import Api, create_app
 from textbus.kit.kafka import Messaging, create_messaging, ensure_topics
 from textbus.kit.logs import configure_logging
@@ -47,14 +48,16 @@ class Service:
     mongo: AsyncMongoClient[dict[str, Any]]
     messaging: Messaging
     outbox: Outbox
+    clock: Clock = utc_now
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
     max_request_bytes: int = 1024 * 1024
 
     @classmethod
-    def create(cls, settings: ServiceSettings, *, title: str) -> Service:
-        """A service with the topics the registry names for it, and nothing of its own yet."""
+    def create(cls, settings: ServiceSettings, *, title: str, clock: Clock = utc_now) -> Service:
+        """A service with the topics the registry names for it, and nothing of its own yet; ``clock``
+        is the time every part of it is given (tests pass one they move)."""
         registry = CollectorRegistry()
         messaging = create_messaging(settings, registry)
         return cls(
@@ -65,6 +68,7 @@ class Service:
             mongo=mongo.create_client(settings.mongo),
             messaging=messaging,
             outbox=Outbox(messaging),
+            clock=clock,
         )
 
     @property
