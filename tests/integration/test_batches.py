@@ -1,16 +1,15 @@
 """A batch consumer applies each key's records in order and treats each record's failure on its own."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
-from faststream.kafka.annotations import KafkaMessage
 
 from tests.support import eventually, produce, read_records
 from textbus.contracts import Envelope, dead_letter_topic, topic
 from textbus.contracts.assignments.v1 import UserUpserted
 from textbus.contracts.numbers.v1 import AddNumber
-from textbus.kit.kafka import BatchRecord, PermanentFailure
+from textbus.kit.kafka import BatchRecord, PermanentFailure, Record
 from textbus.kit.service import Service, running
 from textbus.kit.settings import ServiceSettings
 from textbus.numbers.adapters.shelves import command_partition
@@ -37,14 +36,14 @@ def batch_service(settings: ServiceSettings, apply: Callable[[str], Any]) -> Ser
     messaging = service.messaging
 
     @messaging.subscribe_batch(EVENTS, handles=(UserUpserted,), max_records=50)
-    async def handle(message: KafkaMessage) -> None:
+    async def handle(records: Sequence[Record]) -> None:
         async def one(item: BatchRecord) -> str:
             assert isinstance(item.envelope.data, UserUpserted)
             name = item.envelope.data.display_name
             await apply(name)
             return name
 
-        await messaging.apply_batch(message.raw_message, one)  # type: ignore[arg-type]
+        await messaging.apply_batch(records, one)
 
     return service
 

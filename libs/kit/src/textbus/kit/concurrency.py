@@ -22,4 +22,4 @@ async def all_settled(*writes: Awaitable[T]) -> list[T]:
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    return results  # type: ignore[return-value]
+    return [result for result in results if not isinstance(result, BaseException)]

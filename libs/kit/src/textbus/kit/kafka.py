@@ -20,18 +20,18 @@ import asyncio
 import json
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
-from faststream import AckPolicy
-from faststream._internal.middlewares import BaseMiddleware
+from faststream import AckPolicy, BaseMiddleware
 from faststream.kafka import KafkaBroker, KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from pydantic import ValidationError
@@ -51,6 +51,7 @@ from textbus.kit.settings import DeadLetterSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+Record = ConsumerRecord[bytes, bytes]
 
 # Errors that say nothing about the record: retry it until the world recovers.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
@@ -121,7 +122,7 @@ class DeadLetterLimit:
 class BatchRecord:
     """A record of a batch, with its envelope."""
 
-    record: ConsumerRecord[bytes, bytes]
+    record: Record
     envelope: Envelope
 
     @property
@@ -172,7 +173,7 @@ class DeadLetters:
             self._limits[topic] = DeadLetterLimit(self.limit)
         return self._limits[topic]
 
-    async def halt(self, record: ConsumerRecord[bytes, bytes], error: DeadLetterLimitReached) -> None:
+    async def halt(self, record: Record, error: DeadLetterLimitReached) -> None:
         """Hold the consumer here, its record uncommitted, until the service stops."""
         self.halted_gauge.labels(record.topic).set(1)
         log.critical("consumer halted at the dead-letter limit", extra=_where(record, error))
@@ -185,7 +186,7 @@ class DeadLetters:
     def __call__(self, msg: Any, /, *, context: Any) -> BaseMiddleware:
         return _DeadLetterMiddleware(msg, context=context, dead_letters=self)
 
-    async def handle_failure(self, record: ConsumerRecord[bytes, bytes], error: BaseException) -> bool:
+    async def handle_failure(self, record: Record, error: BaseException) -> bool:
         """True when the failure is dealt with (dead-lettered); False to redeliver the record."""
         position = (record.topic, record.partition, record.offset)
         attempt = self._attempts.get(position, 0) + 1
@@ -209,16 +210,14 @@ class DeadLetters:
         self._attempts.pop(position, None)
         return True
 
-    def succeeded(self, record: ConsumerRecord[bytes, bytes]) -> None:
+    def succeeded(self, record: Record) -> None:
         self._attempts.pop((record.topic, record.partition, record.offset), None)
         self._limit(record.topic).succeeded()
 
     async def back_off(self, attempt: int) -> None:
         await asyncio.sleep(min(0.1 * 2**attempt, self.max_backoff_seconds))
 
-    async def dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], error: BaseException, reason: str, attempts: int = 1
-    ) -> None:
+    async def dead_letter(self, record: Record, error: BaseException, reason: str, attempts: int = 1) -> None:
         assert self.broker is not None, "DeadLetters.broker is set by create_broker"
         self._limit(record.topic).admit()
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
@@ -238,7 +237,7 @@ class DeadLetters:
         log.error("record dead-lettered", extra={**_where(record, error), "reason": reason})
 
 
-def _where(record: ConsumerRecord[bytes, bytes], error: BaseException) -> dict[str, Any]:
+def _where(record: Record, error: BaseException) -> dict[str, Any]:
     return {
         "topic": record.topic,
         "partition": record.partition,
@@ -286,6 +285,9 @@ class _DeadLetterMiddleware(BaseMiddleware):
         log.warning("batch handler failed, will redeliver", exc_info=error)
         await self.dead_letters.back_off(1)
         return False
+
+
+BatchHandler = Callable[[Sequence[Record]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -349,16 +351,25 @@ class Messaging:
 
     def subscribe_batch(
         self, *topics: Topic, handles: Iterable[type[Payload]], max_records: int
-    ) -> Callable[[Callable[..., Any]], Any]:
-        """Like ``subscribe``, for a handler of up to ``max_records`` records at a time: it takes the
-        ``KafkaMessage`` (its ``raw_message`` is the records) and hands them to ``apply_batch``. The
-        batch's offsets are committed once the handler returns."""
-        return self.subscribe(
-            *topics, handles=handles, batch=True, max_records=max_records, decoder=_left_to_the_handler
-        )
+    ) -> Callable[[BatchHandler], BatchHandler]:
+        """Like ``subscribe``, for a handler of up to ``max_records`` records at a time: it is given the
+        records and hands them to ``apply_batch``, which decodes each. The batch's offsets are
+        committed once the handler returns."""
+
+        def register(handler: BatchHandler) -> BatchHandler:
+            async def consume(message: KafkaMessage) -> None:
+                await handler(_records_of(message))
+
+            consume.__name__ = handler.__name__
+            self.subscribe(
+                *topics, handles=handles, batch=True, max_records=max_records, decoder=_left_to_the_handler
+            )(consume)
+            return handler
+
+        return register
 
     async def apply_batch(
-        self, records: Iterable[ConsumerRecord[bytes, bytes]], apply: Callable[[BatchRecord], Awaitable[T]]
+        self, records: Iterable[Record], apply: Callable[[BatchRecord], Awaitable[T]]
     ) -> list[tuple[BatchRecord, T]]:
         """Apply every record of a batch: the records of one key in order, different keys at once
         (a key's partition owns its documents, so different keys never write the same one).
@@ -447,6 +458,11 @@ def _envelope_of(message: Any) -> Envelope:
     """A record's CloudEvent, whatever its content-type says: this one's, or the first envelope's
     (plain application/json), so that consumers read what an older version published."""
     return Envelope.model_validate_json(message.body)
+
+
+def _records_of(message: KafkaMessage) -> list[Record]:
+    """The records of a batch as aiokafka gave them (FastStream types its raw message loosely)."""
+    return list(cast(tuple[Record, ...], message.raw_message))
 
 
 def _left_to_the_handler(message: Any) -> None:

@@ -29,6 +29,7 @@ from textbus.kit.clock import Clock, utc_now
 from textbus.kit.http import Api, create_app
 from textbus.kit.kafka import Messaging, create_messaging, ensure_topics
 from textbus.kit.logs import configure_logging
+from textbus.kit.outbound import OutboundClient
 from textbus.kit.outbox import Outbox
 from textbus.kit.settings import ServiceSettings
 
@@ -49,6 +50,7 @@ class Service:
     messaging: Messaging
     outbox: Outbox
     clock: Clock = utc_now
+    outbound: OutboundClient = field(default_factory=OutboundClient)
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
@@ -120,6 +122,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         # Producers first, so start-up hooks (indexes, relaying an outbox) can
         # publish before any consumer takes a record.
         await broker.connect()
+        await service.outbound.start()
         await service.outbox.start()
         for hook in service.on_start:
             await hook()
@@ -142,6 +145,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         for hook in service.on_stop:
             await hook()
         await runner.cleanup()
+        await service.outbound.stop()
         service.messaging.dead_letters.release()
         await broker.stop()
         await service.mongo.close()

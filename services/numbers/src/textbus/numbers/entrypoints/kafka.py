@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from faststream.kafka.annotations import KafkaMessage
+from collections.abc import Sequence
 
 from textbus.contracts import Envelope, topic
 from textbus.contracts.activity.v1 import NumberActivity
@@ -10,7 +10,7 @@ from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, G
 from textbus.contracts.carriers.v1 import CarrierProfileDeleted, CarrierProfileUpserted
 from textbus.contracts.domains.v1 import NumberDomainExpired, NumberDomainRestored
 from textbus.contracts.numbers.v1 import NumberCommand
-from textbus.kit.kafka import BatchRecord, Messaging
+from textbus.kit.kafka import BatchRecord, Messaging, Record
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
 from textbus.numbers.service.ports import Decided, Position
@@ -35,13 +35,13 @@ def register_handlers(
     @messaging.subscribe_batch(
         topic("numbers.commands.v1"), handles=(NumberCommand,), max_records=command_batch_size
     )
-    async def handle_number_commands(message: KafkaMessage) -> None:
+    async def handle_number_commands(records: Sequence[Record]) -> None:
         async def execute(item: BatchRecord) -> tuple[Decided, Position] | None:
             if not isinstance(item.envelope.data, NumberCommand):
                 return None
             return await commands.execute(item.envelope), Position(item.partition, item.offset)
 
-        applied = await messaging.apply_batch(message.raw_message, execute)  # type: ignore[arg-type]
+        applied = await messaging.apply_batch(records, execute)
         await commands.settle([decided for _, decided in applied if decided is not None])
 
     @messaging.subscribe(
