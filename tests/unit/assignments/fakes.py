@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from textbus.assignments.domain.enterprises import ConnectorApp, Enterprise, SmsSettings
@@ -13,6 +13,19 @@ from textbus.assignments.service.ports import Ports
 from textbus.contracts.assignments.v1 import SyncTaskKind
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class FakeClock:
+    """The service's clock, standing still until a test moves it."""
+
+    def __init__(self, now: datetime = AT) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
 
 
 class FakeEnterprises:
@@ -87,7 +100,12 @@ class FakeCompletions:
         return [c for c in self.by_key.values() if c.tenant == tenant]
 
 
-def keeper_ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks, completions: FakeCompletions) -> Ports:
+def keeper_ports(
+    enterprises: FakeEnterprises,
+    tasks: FakeSyncTasks,
+    completions: FakeCompletions,
+    clock: FakeClock | None = None,
+) -> Ports:
     """Ports for the sync-task use cases; the stores they never touch are left out."""
     unused = cast(Any, None)
     return Ports(
@@ -99,4 +117,5 @@ def keeper_ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks, completions
         sync_tasks=cast(Any, tasks),
         completions=cast(Any, completions),
         locks=KeyedLocks(),
+        clock=clock or FakeClock(),
     )

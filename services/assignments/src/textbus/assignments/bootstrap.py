@@ -12,12 +12,15 @@ from textbus.assignments.service.groups import settle_unsettled_memberships
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.number_events import settle_unsettled_changes
 from textbus.assignments.service.ports import Ports
+from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
 
 
-def bootstrap(settings: ServiceSettings | None = None) -> Service:
-    service = Service.create(settings or service_settings("assignments", 8082), title="textbus assignments")
+def bootstrap(settings: ServiceSettings | None = None, clock: Clock = utc_now) -> Service:
+    service = Service.create(
+        settings or service_settings("assignments", 8082), title="textbus assignments", clock=clock
+    )
     db, outbox = service.db, service.outbox
     enterprises = MongoEnterprises(db, outbox)
     users = MongoUsers(db, outbox)
@@ -34,6 +37,7 @@ def bootstrap(settings: ServiceSettings | None = None) -> Service:
         sync_tasks=sync_tasks,
         completions=completions,
         locks=KeyedLocks(),
+        clock=service.clock,
     )
     # Every /v1/tenants/{tenant} route answers 404 for an enterprise the provider has not created.
     service.api.tenant_exists = enterprises.exists

@@ -10,7 +10,7 @@ atomic on any database).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
@@ -79,7 +79,7 @@ async def create_group(
     """Create a group with its owner, members and numbers; each number is asked for separately,
     and one the numbers service refuses is reported on the group without undoing the rest."""
     await require_enterprise(ports, tenant)
-    now = datetime.now(UTC)
+    now = ports.clock()
     try:
         change = rules.create_group(
             tenant=tenant,
@@ -141,7 +141,7 @@ async def update_group(
                     numbers_remove=numbers_remove,
                     requested_by=requested_by,
                     operation_id=uuid4().hex,
-                    at=datetime.now(UTC),
+                    at=ports.clock(),
                 )
             except GroupRuleBroken as error:
                 raise GroupRuleViolated(str(error)) from error
@@ -176,7 +176,7 @@ async def delete_group(
             group = await _existing(ports, tenant, group_id)
             current = await current_entries(ports, tenant, group.assignee, group.requests)
             change = group.delete(
-                current=current, requested_by=requested_by, operation_id=uuid4().hex, at=datetime.now(UTC)
+                current=current, requested_by=requested_by, operation_id=uuid4().hex, at=ports.clock()
             )
             try:
                 await ports.groups.replace(

@@ -17,6 +17,7 @@ from textbus.assignments.domain.users import User
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.contracts.assignments.v1 import SmsAssignmentChanged, SyncTaskKind
 from textbus.contracts.common import Assignee
+from textbus.kit.clock import Clock
 
 
 class VersionConflict(Exception):
@@ -189,3 +190,4 @@ class Ports:
     sync_tasks: SyncTasks
     completions: Completions
     locks: KeyedLocks
+    clock: Clock

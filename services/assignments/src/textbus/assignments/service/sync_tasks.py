@@ -11,8 +11,6 @@ to the next task.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from textbus.assignments.domain.sync_tasks import (
     KINDS,
     Completion,
@@ -108,7 +106,7 @@ async def stop_other_apps_tasks(ports: Ports, tenant: str) -> None:
         task = await ports.sync_tasks.get(tenant, kind, seq)
         if task is not None and task.status == "open":
             await ports.sync_tasks.set_open_seq(tenant, kind, seq + 1)
-            await ports.sync_tasks.save(task.cancelled(datetime.now(UTC)))
+            await ports.sync_tasks.save(task.cancelled(ports.clock()))
 
 
 async def complete_task(
@@ -132,7 +130,7 @@ async def complete_task(
         kind=kind,
         seq=seq,
         completed_by=completed_by,
-        completed_at=datetime.now(UTC),
+        completed_at=ports.clock(),
         change_count=len(task.changes),
     )
     if not await ports.completions.record(completion, correlation_id=correlation_id):
@@ -169,7 +167,7 @@ async def _add_change(ports: Ports, tenant: str, kind: SyncTaskKind, change: Syn
         seq += 1
         await ports.sync_tasks.set_open_seq(tenant, kind, seq)
         task = await ports.sync_tasks.get(tenant, kind, seq)
-    now = datetime.now(UTC)
+    now = ports.clock()
     updated = (task or open_task(tenant, kind, seq, now)).with_change(change, now)
     if updated is not None:
         await ports.sync_tasks.save(updated)

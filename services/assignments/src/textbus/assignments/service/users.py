@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
@@ -64,7 +64,7 @@ async def save_user(
             display_name=display_name,
             sign_in_name=sign_in_name,
             enabled=enabled,
-            updated_at=at or datetime.now(UTC),
+            updated_at=at or ports.clock(),
         )
         if not user.changed_from(previous):
             assert previous is not None
@@ -114,7 +114,7 @@ async def assign_personal_number(
             replace=replace,
             correlation_id=uuid4().hex,
             requested_by=requested_by,
-            at=datetime.now(UTC),
+            at=ports.clock(),
         )
 
     await _change_personal_numbers(ports, tenant, user_id, change)
@@ -137,7 +137,7 @@ async def unassign_personal_number(
                 number,
                 correlation_id=uuid4().hex,
                 requested_by=requested_by,
-                at=datetime.now(UTC),
+                at=ports.clock(),
             )
         except personal_numbers.NotHeld as error:
             raise NumberNotHeld(user_id, number) from error
