@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from textbus.assignments.domain.enterprises import ConnectorApp, Enterprise, SmsSettings
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask, SyncTaskKind
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.ports import Ports
-from textbus.contracts.assignments.v1 import SyncTaskKind
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
 

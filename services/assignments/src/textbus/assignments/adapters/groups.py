@@ -16,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import doc_id, fields, versioned
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.service.ports import NameHolder, VersionConflict
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
@@ -67,7 +67,7 @@ class MongoGroups:
         return [_to_group(d) async for d in cursor]
 
     async def settle_membership(
-        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
     ) -> None:
         document_id = doc_id(group.tenant, group.group_id)
         stored = await self.collection.find_one({"_id": document_id}, {"_membership": 1})

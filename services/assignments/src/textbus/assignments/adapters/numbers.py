@@ -18,10 +18,10 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import fields
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
-from textbus.contracts.common import Assignee
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.kit.mongo import apply_once
 from textbus.kit.outbox import Outbox, with_outbox
 
@@ -85,7 +85,7 @@ class MongoNumberFacts:
                 upsert=True,
             )
 
-    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
+    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         await self.collection.update_one(
             {"_id": change.number, "_change.change_id": change.change_id},
             with_outbox({"$unset": {"_change": ""}}, [messages.sms_assignment_changed(change.tenant, event)]),

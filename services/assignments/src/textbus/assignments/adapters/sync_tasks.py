@@ -17,8 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import doc_id, fields
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask, task_id
-from textbus.contracts.assignments.v1 import SyncTaskKind
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask, SyncTaskKind, task_id
 from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 

@@ -9,10 +9,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import doc_id, fields, versioned
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberRequest
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.ports import PersonalRequests, VersionConflict
-from textbus.contracts.common import Assignee
 from textbus.kit.outbox import Outbox, with_outbox
 
 PROFILE = set(User.model_fields)

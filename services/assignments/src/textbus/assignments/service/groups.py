@@ -19,6 +19,7 @@ from textbus.assignments.domain import groups as rules
 from textbus.assignments.domain.group_search import GroupRow, GroupSearch, search
 from textbus.assignments.domain.groups import Group, GroupRuleBroken, MembershipChange
 from textbus.assignments.domain.number_requests import NumberEntry, entries
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
     ATTEMPTS,
@@ -34,7 +35,6 @@ from textbus.assignments.service.errors import (
     GroupRuleViolated,
 )
 from textbus.assignments.service.ports import Ports, VersionConflict
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 
 # A name reservation whose group never got stored (a crash between the two
 # writes) may be taken over after this long.
@@ -227,16 +227,16 @@ async def settle_membership(ports: Ports, group: Group, change: MembershipChange
     held = await ports.numbers.held_by(group.tenant, group.assignee)
     event = None
     if held:
-        event = SmsAssignmentChanged(
+        event = SmsAssignmentChange(
             change_id=change.change_id,
             cause="group-members-changed"
             if change.members_added or change.members_removed
             else "group-owner-changed",
             at=change.at,
             group_id=group.group_id,
-            members_added=list(change.members_added),
-            members_removed=list(change.members_removed),
-            recipients=list(change.members_added),
+            members_added=change.members_added,
+            members_removed=change.members_removed,
+            recipients=change.members_added,
         )
     await ports.groups.settle_membership(group, change, event)
 

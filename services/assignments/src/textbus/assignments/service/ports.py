@@ -8,15 +8,14 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.domain.number_requests import NumberRequest, Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask
+from textbus.assignments.domain.sync_tasks import Completion, SmsAssignmentChange, SyncTask, SyncTaskKind
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.locks import KeyedLocks
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged, SyncTaskKind
-from textbus.contracts.common import Assignee
 from textbus.kit.clock import Clock
 
 
@@ -86,7 +85,7 @@ class Groups(Protocol):
     async def of_member(self, tenant: str, user_id: str) -> list[Group]: ...
 
     async def settle_membership(
-        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
     ) -> None:
         """Queue the membership change's event (if any) and forget the pending change, in one write."""
         ...
@@ -133,7 +132,7 @@ class NumberFacts(Protocol):
 
     async def record_outcome(self, outcome: Outcome) -> None: ...
 
-    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
+    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         """Queue the change's event and forget the pending change in one write; then publish."""
         ...
 

@@ -14,38 +14,35 @@ from __future__ import annotations
 from textbus.assignments.domain.sync_tasks import (
     KINDS,
     Completion,
+    SmsAssignmentChange,
     SyncChange,
     SyncTask,
+    SyncTaskKind,
+    SyncTaskStatus,
     as_seen,
     changes_needing_sync,
     open_task,
     parse_task_id,
     task_kind_for,
 )
-from textbus.assignments.service.assignees import require_enterprise
+from textbus.assignments.service.assignees import assignee_of, require_enterprise
 from textbus.assignments.service.errors import TaskNotFound, TaskNotOpen
 from textbus.assignments.service.ports import Ports
 from textbus.contracts import Envelope
-from textbus.contracts.assignments.v1 import (
-    EnterpriseUpserted,
-    SmsAssignmentChanged,
-    SyncTaskCompleted,
-    SyncTaskKind,
-    SyncTaskStatus,
-)
+from textbus.contracts.assignments.v1 import EnterpriseUpserted, SmsAssignmentChanged, SyncTaskCompleted
 
 
 async def on_assignments_event(ports: Ports, envelope: Envelope) -> None:
     match envelope.data:
-        case SmsAssignmentChanged() as change:
-            await record_sms_change(ports, envelope.tenant, change)
+        case SmsAssignmentChanged() as changed:
+            await record_sms_change(ports, envelope.tenant, _sms_assignment_change(changed))
         case SyncTaskCompleted() as completed:
             await apply_completion(ports, envelope.tenant, completed)
         case EnterpriseUpserted() as enterprise:
             await stop_other_apps_tasks(ports, enterprise.enterprise_id)
 
 
-async def record_sms_change(ports: Ports, tenant: str, change: SmsAssignmentChanged) -> None:
+async def record_sms_change(ports: Ports, tenant: str, change: SmsAssignmentChange) -> None:
     """Add the change to the task its enterprise's connector app needs, if any.
 
     A user is a first-time SMS user once, whatever the app: the legacy app's
@@ -172,3 +169,18 @@ async def _add_change(ports: Ports, tenant: str, kind: SyncTaskKind, change: Syn
     if updated is not None:
         await ports.sync_tasks.save(updated)
     await ports.sync_tasks.mark_counted(tenant, kind, change.change_id)
+
+
+def _sms_assignment_change(event: SmsAssignmentChanged) -> SmsAssignmentChange:
+    return SmsAssignmentChange(
+        change_id=event.change_id,
+        cause=event.cause,
+        at=event.at,
+        number=event.number,
+        assignee=assignee_of(event.assignee),
+        previous_assignee=assignee_of(event.previous_assignee),
+        group_id=event.group_id,
+        members_added=tuple(event.members_added),
+        members_removed=tuple(event.members_removed),
+        recipients=tuple(event.recipients),
+    )

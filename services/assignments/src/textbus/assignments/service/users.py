@@ -9,6 +9,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict
 
 from textbus.assignments.domain import personal_numbers
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberEntry
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
@@ -19,7 +20,6 @@ from textbus.assignments.service.assignees import (
 )
 from textbus.assignments.service.errors import ConcurrentChange, NumberNotHeld, UserNotFound
 from textbus.assignments.service.ports import PersonalRequests, Ports, VersionConflict
-from textbus.contracts.common import Assignee
 
 Decide = Callable[[PersonalRequests, dict[str, NumberEntry]], personal_numbers.PersonalChange]
 
