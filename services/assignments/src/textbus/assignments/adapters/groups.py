@@ -7,6 +7,7 @@ membership changes that may need a connector-app sync.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, versioned
+from textbus.assignments.adapters.documents import doc_id, fields, referred_requests, versioned
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.service.ports import NameHolder, VersionConflict
@@ -89,6 +90,10 @@ class MongoGroups:
             group = _to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
+
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        # A deleted group's requests are never shown again.
+        return await referred_requests(self.collection, "requests", keys, {"deleted": False})
 
 
 class MongoGroupNames:

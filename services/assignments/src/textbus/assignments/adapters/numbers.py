@@ -8,8 +8,9 @@ brought (``_change``) and the events queued for it (``_outbox``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -76,14 +77,25 @@ class MongoNumberFacts:
             update["$set"]["_change"] = change.model_dump()
         return await apply_once(self.collection, fact.number, envelope_id, update)
 
-    async def record_outcome(self, outcome: Outcome) -> None:
+    async def record_outcome(self, outcome: Outcome, *, at: datetime) -> None:
         # An applied command stays applied: a later rejection of a redelivered copy changes nothing.
         with suppress(DuplicateKeyError):
             await self.outcome_collection.update_one(
                 {"_id": _outcome_id(outcome.number, outcome.correlation_id), "applied": {"$ne": True}},
-                {"$set": outcome.model_dump()},
+                {"$set": {**outcome.model_dump(), "recorded_at": at}},
                 upsert=True,
             )
+
+    async def outcomes_recorded_before(self, before: datetime) -> AsyncIterator[tuple[str, str]]:
+        # Outcomes stored before their time was kept count as old: only unreferenced ones go anyway.
+        query = {"$or": [{"recorded_at": {"$lt": before}}, {"recorded_at": {"$exists": False}}]}
+        async for document in self.outcome_collection.find(query, {"number": 1, "correlation_id": 1}):
+            yield document["number"], document["correlation_id"]
+
+    async def forget_outcomes(self, keys: Iterable[tuple[str, str]]) -> None:
+        ids = sorted({_outcome_id(number, correlation) for number, correlation in keys})
+        if ids:
+            await self.outcome_collection.delete_many({"_id": {"$in": ids}})
 
     async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         await self.collection.update_one(

@@ -34,7 +34,8 @@ async def on_number_event(ports: Ports, envelope: Envelope) -> None:
                     applied=False,
                     code=rejected.code,
                     detail=rejected.detail,
-                )
+                ),
+                at=ports.clock(),
             )
         case NumberEvent() as event:
             await record_number_state(ports, envelope, event)
@@ -48,7 +49,7 @@ async def record_number_state(ports: Ports, envelope: Envelope, event: NumberEve
         await settle_change(ports, unsettled)
     if isinstance(event, NumberAssigned | NumberUnassigned) and envelope.correlation_id:
         await ports.numbers.record_outcome(
-            Outcome(number=number, correlation_id=envelope.correlation_id, applied=True)
+            Outcome(number=number, correlation_id=envelope.correlation_id, applied=True), at=ports.clock()
         )
     fact = NumberFact(
         number=number,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -52,6 +52,10 @@ class Users(Protocol):
 
     async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]: ...
 
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (number, correlation id) a user's stored personal requests refer to."""
+        ...
+
 
 class Enterprises(Protocol):
     async def get(self, enterprise_id: str) -> Enterprise | None: ...
@@ -92,6 +96,10 @@ class Groups(Protocol):
 
     async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]: ...
 
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (number, correlation id) a live group's stored requests refer to."""
+        ...
+
 
 @dataclass(frozen=True)
 class NameHolder:
@@ -130,7 +138,15 @@ class NumberFacts(Protocol):
         """Store the number's state, and the change to publish, unless this envelope was applied."""
         ...
 
-    async def record_outcome(self, outcome: Outcome) -> None: ...
+    async def record_outcome(self, outcome: Outcome, *, at: datetime) -> None:
+        """Store the answer and when it came."""
+        ...
+
+    def outcomes_recorded_before(self, before: datetime) -> AsyncIterator[tuple[str, str]]:
+        """The (number, correlation id) of outcomes recorded before then, or before their time was kept."""
+        ...
+
+    async def forget_outcomes(self, keys: Iterable[tuple[str, str]]) -> None: ...
 
     async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         """Queue the change's event and forget the pending change in one write; then publish."""
@@ -158,7 +174,22 @@ class SyncTasks(Protocol):
 
     async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool: ...
 
-    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None: ...
+    async def mark_counted(
+        self, tenant: str, kind: SyncTaskKind, change_id: str, *, at: datetime
+    ) -> None: ...
+
+    async def open_tasks(self) -> list[SyncTask]:
+        """Every enterprise's open tasks."""
+        ...
+
+    async def forget_counted(
+        self, *, counted_before: datetime, keep: Iterable[tuple[str, SyncTaskKind, str]], now: datetime
+    ) -> int:
+        """Forget the change ids counted before then, but those in ``keep``; how many went.
+
+        A mark stored before its time was kept is given ``now`` instead, so it goes one horizon later.
+        """
+        ...
 
     async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
         """Which of these users have had an SMS number before."""

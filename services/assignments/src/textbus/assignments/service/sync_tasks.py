@@ -168,7 +168,7 @@ async def _add_change(ports: Ports, tenant: str, kind: SyncTaskKind, change: Syn
     updated = (task or open_task(tenant, kind, seq, now)).with_change(change, now)
     if updated is not None:
         await ports.sync_tasks.save(updated)
-    await ports.sync_tasks.mark_counted(tenant, kind, change.change_id)
+    await ports.sync_tasks.mark_counted(tenant, kind, change.change_id, at=now)
 
 
 def _sms_assignment_change(event: SmsAssignmentChanged) -> SmsAssignmentChange:
