@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +19,16 @@ from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings
 
 T = TypeVar("T")
+
+
+@dataclass
+class Clock:
+    """Time as the service under test sees it: the real time until a test moves it forward."""
+
+    offset: timedelta = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float = 30.0) -> T:

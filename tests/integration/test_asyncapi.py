@@ -3,6 +3,7 @@ Initiative's own parser (npm @asyncapi/parser, run by deploy/local/asyncapi.sh).
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,14 @@ from textbus.assignments.bootstrap import bootstrap as assignments
 from textbus.carrier_gateway.bootstrap import bootstrap as carrier_gateway
 from textbus.domain_subscriber.bootstrap import bootstrap as domain_subscriber
 from textbus.inbound_router.bootstrap import bootstrap as inbound_router
+from textbus.kit.service import Service
 from textbus.numbers.bootstrap import bootstrap as numbers
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-BOOTSTRAPS = {
+# Typed: the bootstraps' signatures differ past their defaults (some take a clock).
+BOOTSTRAPS: dict[str, Callable[[], Service]] = {
     "numbers": numbers,
     "assignments": assignments,
     "carrier-gateway": carrier_gateway,

@@ -17,8 +17,9 @@ import aiohttp
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from tests.support import eventually, produce
+from tests.support import Clock, eventually, produce
 from textbus.assignments.bootstrap import bootstrap
+from textbus.assignments.config import RetentionSettings
 from textbus.contracts import Envelope, Payload
 from textbus.contracts.common import Assignee
 from textbus.contracts.numbers.v1 import NumberCommand, NumberState
@@ -135,9 +136,21 @@ def command_of(envelope: Envelope) -> NumberCommand:
 
 
 @pytest.fixture
-async def assignments(settings_for: Callable[[str], ServiceSettings]) -> AsyncIterator[Assignments]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def retention() -> RetentionSettings:
+    return RetentionSettings()
+
+
+@pytest.fixture
+async def assignments(
+    settings_for: Callable[[str], ServiceSettings], clock: Clock, retention: RetentionSettings
+) -> AsyncIterator[Assignments]:
     settings = settings_for("assignments")
-    async with running(bootstrap(settings)) as live, aiohttp.ClientSession() as http:
+    async with running(bootstrap(settings, clock, retention)) as live, aiohttp.ClientSession() as http:
         consumer = AIOKafkaConsumer(
             settings.topic_name("numbers.commands.v1"),
             bootstrap_servers=settings.kafka.bootstrap_servers,

@@ -1,18 +1,31 @@
-"""Small in-memory fakes of the ports the sync-task keeper uses."""
+"""Small in-memory fakes of the ports the sync-task keeper and the retention sweep use."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Collection, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from textbus.assignments.domain.enterprises import ConnectorApp, Enterprise, SmsSettings
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask
+from textbus.assignments.domain.number_requests import Outcome
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask, SyncTaskKind
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.ports import Ports
-from textbus.contracts.assignments.v1 import SyncTaskKind
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class FakeClock:
+    """The service's clock, standing still until a test moves it."""
+
+    def __init__(self, now: datetime = AT) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
 
 
 class FakeEnterprises:
@@ -36,7 +49,7 @@ class FakeSyncTasks:
     def __init__(self) -> None:
         self.tasks: dict[tuple[str, str, int], SyncTask] = {}
         self.pointers: dict[tuple[str, str], int] = {}
-        self.counted_ids: set[tuple[str, str, str]] = set()
+        self.counted_at: dict[tuple[str, str, str], datetime] = {}
         self.recipients: set[tuple[str, str]] = set()
         self.published: list[SyncTask] = []
 
@@ -57,10 +70,22 @@ class FakeSyncTasks:
         return [t for t in self.tasks.values() if t.tenant == tenant]
 
     async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool:
-        return (tenant, kind, change_id) in self.counted_ids
+        return (tenant, kind, change_id) in self.counted_at
 
-    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None:
-        self.counted_ids.add((tenant, kind, change_id))
+    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str, *, at: datetime) -> None:
+        self.counted_at[(tenant, kind, change_id)] = at
+
+    async def open_tasks(self) -> list[SyncTask]:
+        return [t for t in self.tasks.values() if t.status == "open"]
+
+    async def forget_counted(
+        self, *, counted_before: datetime, keep: Iterable[tuple[str, SyncTaskKind, str]], now: datetime
+    ) -> int:
+        kept = set(keep)
+        gone = [k for k, at in self.counted_at.items() if at < counted_before and k not in kept]
+        for key in gone:
+            del self.counted_at[key]
+        return len(gone)
 
     async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
         return {u for u in user_ids if (tenant, u) in self.recipients}
@@ -87,7 +112,41 @@ class FakeCompletions:
         return [c for c in self.by_key.values() if c.tenant == tenant]
 
 
-def keeper_ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks, completions: FakeCompletions) -> Ports:
+class FakeOutcomes:
+    """The command outcomes part of the numbers read model."""
+
+    def __init__(self) -> None:
+        self.recorded_at: dict[tuple[str, str], datetime] = {}
+
+    async def record_outcome(self, outcome: Outcome, *, at: datetime) -> None:
+        self.recorded_at.setdefault((outcome.number, outcome.correlation_id), at)
+
+    async def outcomes_recorded_before(self, before: datetime) -> AsyncIterator[tuple[str, str]]:
+        for key, at in list(self.recorded_at.items()):
+            if at < before:
+                yield key
+
+    async def forget_outcomes(self, keys: Iterable[tuple[str, str]]) -> None:
+        for key in keys:
+            del self.recorded_at[key]
+
+
+class FakeRequests:
+    """The number requests groups or users keep, as (number, correlation id)."""
+
+    def __init__(self) -> None:
+        self.stored: set[tuple[str, str]] = set()
+
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        return self.stored & set(keys)
+
+
+def keeper_ports(
+    enterprises: FakeEnterprises,
+    tasks: FakeSyncTasks,
+    completions: FakeCompletions,
+    clock: FakeClock | None = None,
+) -> Ports:
     """Ports for the sync-task use cases; the stores they never touch are left out."""
     unused = cast(Any, None)
     return Ports(
@@ -99,4 +158,27 @@ def keeper_ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks, completions
         sync_tasks=cast(Any, tasks),
         completions=cast(Any, completions),
         locks=KeyedLocks(),
+        clock=clock or FakeClock(),
+    )
+
+
+def retention_ports(
+    outcomes: FakeOutcomes,
+    groups: FakeRequests,
+    users: FakeRequests,
+    tasks: FakeSyncTasks,
+    clock: FakeClock,
+) -> Ports:
+    """Ports for the retention sweep; the stores it never touches are left out."""
+    unused = cast(Any, None)
+    return Ports(
+        enterprises=unused,
+        users=cast(Any, users),
+        groups=cast(Any, groups),
+        group_names=unused,
+        numbers=cast(Any, outcomes),
+        sync_tasks=cast(Any, tasks),
+        completions=unused,
+        locks=KeyedLocks(),
+        clock=clock,
     )

@@ -2,9 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise, SmsSettingsChange
 from textbus.assignments.domain.numbers import NumberFact, assignment_change
-from textbus.contracts.common import Assignee
 
 pytestmark = pytest.mark.unit
 

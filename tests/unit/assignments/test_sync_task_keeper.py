@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.unit.assignments.fakes import FakeCompletions, FakeEnterprises, FakeSyncTasks, keeper_ports
+from tests.unit.assignments.fakes import (
+    FakeClock,
+    FakeCompletions,
+    FakeEnterprises,
+    FakeSyncTasks,
+    keeper_ports,
+)
 from textbus.assignments.domain.sync_tasks import SyncTask
 from textbus.assignments.service import sync_tasks
 from textbus.assignments.service.errors import TaskNotOpen
@@ -31,8 +37,13 @@ def tasks() -> FakeSyncTasks:
 
 
 @pytest.fixture
-def ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks) -> Ports:
-    return keeper_ports(enterprises, tasks, FakeCompletions())
+def clock() -> FakeClock:
+    return FakeClock(AT)
+
+
+@pytest.fixture
+def ports(enterprises: FakeEnterprises, tasks: FakeSyncTasks, clock: FakeClock) -> Ports:
+    return keeper_ports(enterprises, tasks, FakeCompletions(), clock)
 
 
 def change(change_id: str, assignee: Assignee | None, recipients: list[str]) -> Envelope:
@@ -122,10 +133,7 @@ async def test_changes_after_the_admin_completed_a_task_go_to_the_next_one(
     ]
     with pytest.raises(TaskNotOpen) as refused:
         await sync_tasks.complete_task(ports, tenant="acme", task_id="sync-sms-app-1", completed_by="admin")
-    assert (refused.value.to_json()["status"], refused.value.extensions) == (
-        409,
-        {"task_status": "completed"},
-    )
+    assert refused.value.task_status == "completed"
 
     await sync_tasks.on_assignments_event(
         ports,
@@ -172,3 +180,17 @@ async def test_switching_to_the_unified_app_stops_legacy_tasks(
     await sync_tasks.on_assignments_event(ports, change("e3", Assignee(kind="user", id="ann"), ["ann"]))
 
     assert [(t.task_id, t.status) for t in tasks.tasks.values()] == [("sync-sms-app-1", "cancelled")]
+
+
+async def test_a_task_opens_and_is_completed_at_the_times_of_the_services_clock(
+    ports: Ports, enterprises: FakeEnterprises, clock: FakeClock
+) -> None:
+    enterprises.put("acme", "legacy")
+    await sync_tasks.on_assignments_event(ports, change("e1", Assignee(kind="user", id="ann"), ["ann"]))
+    clock.advance(timedelta(hours=3))
+
+    completed = await sync_tasks.complete_task(
+        ports, tenant="acme", task_id="sync-sms-app-1", completed_by="admin"
+    )
+
+    assert (completed.opened_at, completed.completed_at) == (AT, AT + timedelta(hours=3))

@@ -2,8 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.sync_tasks import (
     Completion,
+    SmsAssignmentChange,
     as_seen,
     assignment_cause,
     changes_needing_sync,
@@ -11,8 +13,6 @@ from textbus.assignments.domain.sync_tasks import (
     parse_task_id,
     task_id,
 )
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
-from textbus.contracts.common import Assignee
 
 pytestmark = pytest.mark.unit
 
@@ -21,14 +21,14 @@ ANN = Assignee(kind="user", id="ann")
 SALES = Assignee(kind="group", id="sales")
 
 
-def assigned(change_id: str, assignee: Assignee, recipients: list[str]) -> SmsAssignmentChanged:
-    return SmsAssignmentChanged(
+def assigned(change_id: str, assignee: Assignee, recipients: list[str]) -> SmsAssignmentChange:
+    return SmsAssignmentChange(
         change_id=change_id,
         cause="number-assigned",
         at=AT,
         number="+14155550101",
         assignee=assignee,
-        recipients=recipients,
+        recipients=tuple(recipients),
     )
 
 

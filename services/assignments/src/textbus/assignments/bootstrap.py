@@ -6,18 +6,27 @@ from textbus.assignments.adapters.indexes import ensure_indexes
 from textbus.assignments.adapters.numbers import MongoNumberFacts
 from textbus.assignments.adapters.sync_tasks import MongoCompletions, MongoSyncTasks
 from textbus.assignments.adapters.users import MongoUsers
+from textbus.assignments.config import RetentionSettings
 from textbus.assignments.entrypoints.http import register_routes
 from textbus.assignments.entrypoints.kafka import register_handlers
 from textbus.assignments.service.groups import settle_unsettled_memberships
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.number_events import settle_unsettled_changes
 from textbus.assignments.service.ports import Ports
+from textbus.assignments.service.retention import sweep_forever
+from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
 
 
-def bootstrap(settings: ServiceSettings | None = None) -> Service:
-    service = Service.create(settings or service_settings("assignments", 8082), title="textbus assignments")
+def bootstrap(
+    settings: ServiceSettings | None = None,
+    clock: Clock = utc_now,
+    retention: RetentionSettings | None = None,
+) -> Service:
+    service = Service.create(
+        settings or service_settings("assignments", 8082), title="textbus assignments", clock=clock
+    )
     db, outbox = service.db, service.outbox
     enterprises = MongoEnterprises(db, outbox)
     users = MongoUsers(db, outbox)
@@ -34,6 +43,7 @@ def bootstrap(settings: ServiceSettings | None = None) -> Service:
         sync_tasks=sync_tasks,
         completions=completions,
         locks=KeyedLocks(),
+        clock=service.clock,
     )
     # Every /v1/tenants/{tenant} route answers 404 for an enterprise the provider has not created.
     service.api.tenant_exists = enterprises.exists
@@ -47,5 +57,9 @@ def bootstrap(settings: ServiceSettings | None = None) -> Service:
         await settle_unsettled_changes(ports)
         await settle_unsettled_memberships(ports)
 
+    async def sweep_retention() -> None:
+        await sweep_forever(ports, retention or RetentionSettings())
+
     service.on_start.append(recover)
+    service.background.append(sweep_retention)
     return service

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 
 def doc_id(*parts: str) -> str:
@@ -20,3 +23,21 @@ def versioned(document_id: str, version: int, field: str = "version") -> dict[st
     if version == 0:
         return {"_id": document_id, field: {"$exists": False}}
     return {"_id": document_id, field: version}
+
+
+async def referred_requests(
+    collection: AsyncCollection[dict[str, Any]],
+    field: str,
+    keys: Collection[tuple[str, str]],
+    query: dict[str, Any],
+) -> set[tuple[str, str]]:
+    """Which of these (number, correlation id) the number requests stored under ``field`` refer to."""
+    wanted = set(keys)
+    if not wanted:
+        return set()
+    correlations = sorted({correlation for _, correlation in wanted})
+    found: set[tuple[str, str]] = set()
+    cursor = collection.find({**query, f"{field}.correlation_id": {"$in": correlations}}, {field: 1})
+    async for document in cursor:
+        found |= {(r["number"], r["correlation_id"]) for r in document[field]} & wanted
+    return found

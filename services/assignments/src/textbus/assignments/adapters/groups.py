@@ -7,6 +7,7 @@ membership changes that may need a connector-app sync.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, versioned
+from textbus.assignments.adapters.documents import doc_id, fields, referred_requests, versioned
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.service.ports import NameHolder, VersionConflict
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
@@ -67,7 +68,7 @@ class MongoGroups:
         return [_to_group(d) async for d in cursor]
 
     async def settle_membership(
-        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
     ) -> None:
         document_id = doc_id(group.tenant, group.group_id)
         stored = await self.collection.find_one({"_id": document_id}, {"_membership": 1})
@@ -89,6 +90,10 @@ class MongoGroups:
             group = _to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
+
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        # A deleted group's requests are never shown again.
+        return await referred_requests(self.collection, "requests", keys, {"deleted": False})
 
 
 class MongoGroupNames:

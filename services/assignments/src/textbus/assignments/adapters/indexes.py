@@ -14,3 +14,9 @@ async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await db["numbers"].create_index([("tenant", 1), ("assignee.kind", 1), ("assignee.id", 1)])
     await db["sync_tasks"].create_index([("tenant", 1)])
     await db["sync_completions"].create_index([("tenant", 1)])
+    # The retention sweep's queries (see service/retention.py).
+    await db["command_outcomes"].create_index([("recorded_at", 1)])
+    await db["sync_counted_changes"].create_index([("counted_at", 1)])
+    await db["sync_tasks"].create_index([("status", 1)])
+    await db["groups"].create_index([("requests.correlation_id", 1)])
+    await db["users"].create_index([("number_requests.correlation_id", 1)])

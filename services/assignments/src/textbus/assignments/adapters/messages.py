@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.domain.groups import Group
 from textbus.assignments.domain.number_requests import NumberRequest
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask
+from textbus.assignments.domain.sync_tasks import Completion, SmsAssignmentChange, SyncTask
 from textbus.assignments.domain.users import User
-from textbus.contracts import Envelope, Payload, Topic, topic
+from textbus.contracts import Envelope, Payload, Topic, common, topic
 from textbus.contracts.assignments.v1 import (
     EnterpriseUpserted,
     GroupDeleted,
@@ -17,7 +18,6 @@ from textbus.contracts.assignments.v1 import (
     SyncTaskUpserted,
     UserUpserted,
 )
-from textbus.contracts.common import Assignee
 from textbus.contracts.numbers.v1 import AssignNumber, NumberCommand, UnassignNumber
 
 SOURCE = "assignments"
@@ -65,20 +65,34 @@ def number_command(tenant: str, assignee: Assignee, request: NumberRequest) -> M
         command = AssignNumber(
             number=request.number,
             requested_by=request.requested_by,
-            assignee=assignee,
+            assignee=_wire(assignee),
             replace=request.replace,
             assignee_in_flight=True,
         )
     else:
         command = UnassignNumber(
-            number=request.number, requested_by=request.requested_by, expected_assignee=assignee
+            number=request.number,
+            requested_by=request.requested_by,
+            expected_assignee=_wire(assignee),
         )
     return NUMBER_COMMANDS, _wrap(command, request.number, tenant, request.correlation_id)
 
 
-def sms_assignment_changed(tenant: str, change: SmsAssignmentChanged) -> Message:
+def sms_assignment_changed(tenant: str, change: SmsAssignmentChange) -> Message:
     """Keyed by the enterprise, so its sync-task keeper sees its changes in order."""
-    return EVENTS, _wrap(change, tenant, tenant, change.change_id)
+    payload = SmsAssignmentChanged(
+        change_id=change.change_id,
+        cause=change.cause,
+        at=change.at,
+        number=change.number,
+        assignee=_wire(change.assignee) if change.assignee else None,
+        previous_assignee=_wire(change.previous_assignee) if change.previous_assignee else None,
+        group_id=change.group_id,
+        members_added=list(change.members_added),
+        members_removed=list(change.members_removed),
+        recipients=list(change.recipients),
+    )
+    return EVENTS, _wrap(payload, tenant, tenant, change.change_id)
 
 
 def sync_task_upserted(task: SyncTask) -> Message:
@@ -105,6 +119,10 @@ def sync_task_completed(completion: Completion, task_id: str, correlation_id: st
         completed_at=completion.completed_at,
     )
     return EVENTS, _wrap(payload, completion.tenant, completion.tenant, correlation_id)
+
+
+def _wire(assignee: Assignee) -> common.Assignee:
+    return common.Assignee(kind=assignee.kind, id=assignee.id)
 
 
 def _wrap(payload: Payload, subject: str, tenant: str, correlation_id: str | None) -> Envelope:

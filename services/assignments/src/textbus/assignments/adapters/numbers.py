@@ -8,8 +8,9 @@ brought (``_change``) and the events queued for it (``_outbox``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from contextlib import suppress
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +19,10 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import fields
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
-from textbus.contracts.common import Assignee
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.kit.mongo import apply_once
 from textbus.kit.outbox import Outbox, with_outbox
 
@@ -76,16 +77,27 @@ class MongoNumberFacts:
             update["$set"]["_change"] = change.model_dump()
         return await apply_once(self.collection, fact.number, envelope_id, update)
 
-    async def record_outcome(self, outcome: Outcome) -> None:
+    async def record_outcome(self, outcome: Outcome, *, at: datetime) -> None:
         # An applied command stays applied: a later rejection of a redelivered copy changes nothing.
         with suppress(DuplicateKeyError):
             await self.outcome_collection.update_one(
                 {"_id": _outcome_id(outcome.number, outcome.correlation_id), "applied": {"$ne": True}},
-                {"$set": outcome.model_dump()},
+                {"$set": {**outcome.model_dump(), "recorded_at": at}},
                 upsert=True,
             )
 
-    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
+    async def outcomes_recorded_before(self, before: datetime) -> AsyncIterator[tuple[str, str]]:
+        # Outcomes stored before their time was kept count as old: only unreferenced ones go anyway.
+        query = {"$or": [{"recorded_at": {"$lt": before}}, {"recorded_at": {"$exists": False}}]}
+        async for document in self.outcome_collection.find(query, {"number": 1, "correlation_id": 1}):
+            yield document["number"], document["correlation_id"]
+
+    async def forget_outcomes(self, keys: Iterable[tuple[str, str]]) -> None:
+        ids = sorted({_outcome_id(number, correlation) for number, correlation in keys})
+        if ids:
+            await self.outcome_collection.delete_many({"_id": {"$in": ids}})
+
+    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         await self.collection.update_one(
             {"_id": change.number, "_change.change_id": change.change_id},
             with_outbox({"$unset": {"_change": ""}}, [messages.sms_assignment_changed(change.tenant, event)]),

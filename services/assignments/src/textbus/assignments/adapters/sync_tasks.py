@@ -17,8 +17,7 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
 from textbus.assignments.adapters.documents import doc_id, fields
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask, task_id
-from textbus.contracts.assignments.v1 import SyncTaskKind
+from textbus.assignments.domain.sync_tasks import Completion, SyncTask, SyncTaskKind, task_id
 from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
@@ -58,10 +57,30 @@ class MongoSyncTasks:
     async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool:
         return await self.counted_changes.find_one({"_id": doc_id(tenant, kind, change_id)}) is not None
 
-    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None:
+    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str, *, at: datetime) -> None:
         await self.counted_changes.update_one(
-            {"_id": doc_id(tenant, kind, change_id)}, {"$set": {"tenant": tenant}}, upsert=True
+            {"_id": doc_id(tenant, kind, change_id)},
+            {"$set": {"tenant": tenant, "counted_at": at}},
+            upsert=True,
         )
+
+    async def open_tasks(self) -> list[SyncTask]:
+        cursor = self.tasks.find({"status": "open"}, {"_outbox": 0})
+        return [SyncTask.model_validate(fields(d)) async for d in cursor]
+
+    async def forget_counted(
+        self, *, counted_before: datetime, keep: Iterable[tuple[str, SyncTaskKind, str]], now: datetime
+    ) -> int:
+        # Marks from before their time was kept; no one else writes them (the keeper writes a mark only
+        # where none is, with its time).
+        await self.counted_changes.update_many(
+            {"counted_at": {"$exists": False}}, {"$set": {"counted_at": now}}
+        )
+        kept = sorted(doc_id(tenant, kind, change_id) for tenant, kind, change_id in keep)
+        result = await self.counted_changes.delete_many(
+            {"counted_at": {"$lt": counted_before}, "_id": {"$nin": kept}}
+        )
+        return result.deleted_count
 
     async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
         ids = [doc_id(tenant, u) for u in set(user_ids)]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, versioned
+from textbus.assignments.adapters.documents import doc_id, fields, referred_requests, versioned
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberRequest
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.ports import PersonalRequests, VersionConflict
-from textbus.contracts.common import Assignee
 from textbus.kit.outbox import Outbox, with_outbox
 
 PROFILE = set(User.model_fields)
@@ -82,6 +82,9 @@ class MongoUsers:
         total = await self.collection.count_documents(query)
         cursor = self.collection.find(query).sort("user_id", 1).skip(skip).limit(limit)
         return [_to_user(d) async for d in cursor], total
+
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        return await referred_requests(self.collection, "number_requests", keys, {})
 
 
 def _to_user(document: dict[str, Any]) -> User:

@@ -15,8 +15,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberEntry, NumberRequest, kept
-from textbus.contracts.common import Assignee
 
 MAX_NAME_LENGTH = 100
 MAX_MEMBERS = 1000

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from textbus.assignments.domain.sync_tasks import ChangeCause, assignment_cause
-from textbus.contracts.common import Assignee
+from textbus.assignments.domain.assignees import Assignee
+from textbus.assignments.domain.sync_tasks import NumberCause, assignment_cause
 
 
 class NumberFact(BaseModel):
@@ -40,7 +40,7 @@ class AssignmentChange(BaseModel):
     at: datetime
 
     @property
-    def cause(self) -> ChangeCause:
+    def cause(self) -> NumberCause:
         cause = assignment_cause(self.before, self.after)
         assert cause is not None, "an assignment change moves a number"
         return cause

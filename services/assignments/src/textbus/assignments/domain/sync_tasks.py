@@ -19,21 +19,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import ConnectorApp
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged, SyncTaskKind, SyncTaskStatus
-from textbus.contracts.common import Assignee
 
+SyncTaskKind = Literal["sync-sms-app", "sync-unified-app"]
+SyncTaskStatus = Literal["open", "completed", "cancelled"]
 TITLES: dict[SyncTaskKind, str] = {"sync-sms-app": "Sync SMS App", "sync-unified-app": "Sync Unified App"}
 KINDS: tuple[SyncTaskKind, ...] = ("sync-sms-app", "sync-unified-app")
 
-ChangeCause = Literal[
-    "number-assigned",
-    "number-unassigned",
-    "number-reassigned",
-    "group-members-changed",
-    "group-owner-changed",
-    "first-sms-number",
-]
+NumberCause = Literal["number-assigned", "number-unassigned", "number-reassigned"]
+AssignmentCause = Literal[NumberCause, "group-members-changed", "group-owner-changed"]
+ChangeCause = Literal[AssignmentCause, "first-sms-number"]
 
 
 def task_kind_for(app: ConnectorApp) -> SyncTaskKind:
@@ -58,8 +54,26 @@ class SyncChange(BaseModel):
     members_removed: tuple[str, ...] = ()
 
 
+class SmsAssignmentChange(BaseModel):
+    """Who receives SMS through a number or a group changed; the keeper applies these in each
+    enterprise's order (they travel as SmsAssignmentChanged, keyed by the enterprise)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    change_id: str
+    cause: AssignmentCause
+    at: datetime
+    number: str | None = None
+    assignee: Assignee | None = None
+    previous_assignee: Assignee | None = None
+    group_id: str | None = None
+    members_added: tuple[str, ...] = ()
+    members_removed: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+
+
 def changes_needing_sync(
-    app: ConnectorApp, change: SmsAssignmentChanged, first_timers: Sequence[str]
+    app: ConnectorApp, change: SmsAssignmentChange, first_timers: Sequence[str]
 ) -> list[tuple[SyncTaskKind, SyncChange]]:
     """The task entries ``change`` needs under ``app``; ``first_timers`` never had an SMS number."""
     if app == "legacy":
@@ -67,7 +81,7 @@ def changes_needing_sync(
     return [("sync-unified-app", first_sms_change(user, change)) for user in first_timers]
 
 
-def first_sms_change(user_id: str, change: SmsAssignmentChanged) -> SyncChange:
+def first_sms_change(user_id: str, change: SmsAssignmentChange) -> SyncChange:
     """A user's first SMS number: one such change per user, ever (its id is the user's)."""
     if change.number is not None and change.assignee is not None and change.assignee.kind == "user":
         how = f"number {change.number}"
@@ -88,7 +102,7 @@ def first_sms_change(user_id: str, change: SmsAssignmentChanged) -> SyncChange:
     )
 
 
-def _legacy_change(change: SmsAssignmentChanged) -> SyncChange:
+def _legacy_change(change: SmsAssignmentChange) -> SyncChange:
     return SyncChange(
         change_id=change.change_id,
         cause=change.cause,
@@ -98,12 +112,12 @@ def _legacy_change(change: SmsAssignmentChanged) -> SyncChange:
         assignee=change.assignee,
         previous_assignee=change.previous_assignee,
         group_id=change.group_id,
-        members_added=tuple(change.members_added),
-        members_removed=tuple(change.members_removed),
+        members_added=change.members_added,
+        members_removed=change.members_removed,
     )
 
 
-def _summary(change: SmsAssignmentChanged) -> str:
+def _summary(change: SmsAssignmentChange) -> str:
     def who(assignee: Assignee | None) -> str:
         return f"{assignee.kind} {assignee.id}" if assignee else "nobody"
 
@@ -124,7 +138,7 @@ def _summary(change: SmsAssignmentChanged) -> str:
     return f"group {change.group_id} members changed: " + "; ".join(parts or ["owner changed"])
 
 
-def assignment_cause(before: Assignee | None, after: Assignee | None) -> ChangeCause | None:
+def assignment_cause(before: Assignee | None, after: Assignee | None) -> NumberCause | None:
     """What kind of assignment change moving a number from ``before`` to ``after`` is, if any."""
     if before == after:
         return None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.domain.number_requests import NumberEntry, NumberRequest, entries
-from textbus.assignments.service.errors import DisabledUsers, ForeignNumbers, UnknownUsers
+from textbus.assignments.service.errors import DisabledUsers, EnterpriseNotFound, ForeignNumbers, UnknownUsers
 from textbus.assignments.service.ports import Ports
-from textbus.contracts.common import Assignee
-from textbus.kit.problems import EnterpriseNotFound
+from textbus.contracts import common
 
 # How many times a use case re-reads and retries when another writer got there first.
 ATTEMPTS = 3
@@ -23,6 +23,11 @@ async def current_entries(
     held = await ports.numbers.held_by(tenant, assignee)
     outcomes = await ports.numbers.outcomes((r.number, r.correlation_id) for r in requests)
     return {e.number: e for e in entries(requests, held, outcomes)}
+
+
+def assignee_of(wire: common.Assignee | None) -> Assignee | None:
+    """An assignee as another service reported it, in this service's terms."""
+    return Assignee(kind=wire.kind, id=wire.id) if wire is not None else None
 
 
 async def require_enterprise(ports: Ports, tenant: str) -> Enterprise:

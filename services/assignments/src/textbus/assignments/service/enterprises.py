@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from textbus.assignments.domain.enterprises import Enterprise, SmsSettings, SmsSettingsChange
 from textbus.assignments.service.assignees import ATTEMPTS, require_enterprise
 from textbus.assignments.service.errors import ConcurrentChange, EnterpriseExists
@@ -19,7 +17,7 @@ async def create_enterprise(
     correlation_id: str | None = None,
 ) -> Enterprise:
     """Create a tenant; its SMS settings start as given (defaults: everything off, unified app)."""
-    now = datetime.now(UTC)
+    now = ports.clock()
     enterprise = Enterprise(
         enterprise_id=enterprise_id, name=name, settings=settings, created_at=now, updated_at=now
     )
@@ -39,7 +37,7 @@ async def change_sms_settings(
     async with ports.locks.hold(f"enterprise:{enterprise_id}"):
         for _ in range(ATTEMPTS):
             current = await require_enterprise(ports, enterprise_id)
-            updated = current.with_settings(change, datetime.now(UTC))
+            updated = current.with_settings(change, ports.clock())
             if updated is current:
                 return current
             try:

@@ -1,92 +1,85 @@
-"""The problems the assignments API answers with (RFC 9457 problem+json through the kit)."""
+"""Why a use case refuses: plain errors with what a caller needs to fix the request.
+
+They know nothing of HTTP; the REST entrypoints answer each with its problem
+(see ``entrypoints/http/problems.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textbus.kit.problems import Conflict, InvalidRequest, NotFound
+
+class EnterpriseNotFound(Exception):
+    def __init__(self, enterprise_id: str) -> None:
+        super().__init__(f"there is no enterprise {enterprise_id!r}")
+        self.enterprise_id = enterprise_id
 
 
-class EnterpriseExists(Conflict):
-    code, title = "enterprise-exists", "The enterprise exists already"
-
+class EnterpriseExists(Exception):
     def __init__(self, enterprise_id: str) -> None:
         super().__init__(f"enterprise {enterprise_id!r} exists already")
+        self.enterprise_id = enterprise_id
 
 
-class UserNotFound(NotFound):
-    code, title = "user-not-found", "No such user"
-
+class UserNotFound(Exception):
     def __init__(self, tenant: str, user_id: str) -> None:
         super().__init__(f"no user {user_id!r} in tenant {tenant!r}")
+        self.tenant, self.user_id = tenant, user_id
 
 
-class GroupNotFound(NotFound):
-    code, title = "group-not-found", "No such SMS group"
-
+class GroupNotFound(Exception):
     def __init__(self, tenant: str, group_id: str) -> None:
         super().__init__(f"no SMS group {group_id!r} in tenant {tenant!r}")
+        self.tenant, self.group_id = tenant, group_id
 
 
-class GroupNameTaken(Conflict):
-    code, title = "group-name-taken", "The group name is used already"
-
+class GroupNameTaken(Exception):
     def __init__(self, name: str) -> None:
-        super().__init__(f"another SMS group in this tenant is called {name!r}", name=name)
+        super().__init__(f"another SMS group in this tenant is called {name!r}")
+        self.name = name
 
 
-class UnknownUsers(InvalidRequest):
-    code, title = "unknown-users", "Unknown users"
-
+class UnknownUsers(Exception):
     def __init__(self, user_ids: Iterable[str]) -> None:
-        ids = sorted(user_ids)
-        super().__init__(f"no such users in this tenant: {', '.join(ids)}", user_ids=ids)
+        self.user_ids = sorted(user_ids)
+        super().__init__(f"no such users in this tenant: {', '.join(self.user_ids)}")
 
 
-class DisabledUsers(InvalidRequest):
-    code, title = "disabled-users", "Disabled users"
-
+class DisabledUsers(Exception):
     def __init__(self, user_ids: Iterable[str]) -> None:
-        ids = sorted(user_ids)
-        super().__init__(f"these users are disabled: {', '.join(ids)}", user_ids=ids)
+        self.user_ids = sorted(user_ids)
+        super().__init__(f"these users are disabled: {', '.join(self.user_ids)}")
 
 
-class ForeignNumbers(InvalidRequest):
-    code, title = "foreign-numbers", "Numbers of another tenant"
-
+class ForeignNumbers(Exception):
     def __init__(self, numbers: Iterable[str]) -> None:
-        listed = sorted(numbers)
-        super().__init__(f"these numbers belong to another tenant: {', '.join(listed)}", numbers=listed)
+        self.numbers = sorted(numbers)
+        super().__init__(f"these numbers belong to another tenant: {', '.join(self.numbers)}")
 
 
-class GroupRuleViolated(InvalidRequest):
-    code, title = "group-rule", "The change breaks a group rule"
+class GroupRuleViolated(Exception):
+    """The message says which rule and which field."""
 
 
-class NumberNotHeld(NotFound):
-    code, title = "number-not-held", "The user does not have this number"
-
+class NumberNotHeld(Exception):
     def __init__(self, user_id: str, number: str) -> None:
         super().__init__(f"user {user_id!r} has no number {number} and none is on its way")
+        self.user_id, self.number = user_id, number
 
 
-class TaskNotFound(NotFound):
-    code, title = "sync-task-not-found", "No such sync task"
-
+class TaskNotFound(Exception):
     def __init__(self, task_id: str) -> None:
         super().__init__(f"there is no sync task {task_id!r}")
+        self.task_id = task_id
 
 
-class TaskNotOpen(Conflict):
-    code, title = "sync-task-not-open", "The sync task is not open"
-
+class TaskNotOpen(Exception):
     def __init__(self, task_id: str, status: str) -> None:
-        # Not "status": that member is the answer's HTTP status.
-        super().__init__(f"sync task {task_id!r} is {status}", task_status=status)
+        super().__init__(f"sync task {task_id!r} is {status}")
+        self.task_id, self.task_status = task_id, status
 
 
-class ConcurrentChange(Conflict):
-    code, title = "concurrent-change", "Changed by someone else meanwhile"
-
+class ConcurrentChange(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(f"{what} was changed by another request meanwhile; try again")
+        self.what = what

@@ -10,7 +10,7 @@ atomic on any database).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +19,7 @@ from textbus.assignments.domain import groups as rules
 from textbus.assignments.domain.group_search import GroupRow, GroupSearch, search
 from textbus.assignments.domain.groups import Group, GroupRuleBroken, MembershipChange
 from textbus.assignments.domain.number_requests import NumberEntry, entries
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
     ATTEMPTS,
@@ -34,7 +35,6 @@ from textbus.assignments.service.errors import (
     GroupRuleViolated,
 )
 from textbus.assignments.service.ports import Ports, VersionConflict
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 
 # A name reservation whose group never got stored (a crash between the two
 # writes) may be taken over after this long.
@@ -79,7 +79,7 @@ async def create_group(
     """Create a group with its owner, members and numbers; each number is asked for separately,
     and one the numbers service refuses is reported on the group without undoing the rest."""
     await require_enterprise(ports, tenant)
-    now = datetime.now(UTC)
+    now = ports.clock()
     try:
         change = rules.create_group(
             tenant=tenant,
@@ -141,7 +141,7 @@ async def update_group(
                     numbers_remove=numbers_remove,
                     requested_by=requested_by,
                     operation_id=uuid4().hex,
-                    at=datetime.now(UTC),
+                    at=ports.clock(),
                 )
             except GroupRuleBroken as error:
                 raise GroupRuleViolated(str(error)) from error
@@ -176,7 +176,7 @@ async def delete_group(
             group = await _existing(ports, tenant, group_id)
             current = await current_entries(ports, tenant, group.assignee, group.requests)
             change = group.delete(
-                current=current, requested_by=requested_by, operation_id=uuid4().hex, at=datetime.now(UTC)
+                current=current, requested_by=requested_by, operation_id=uuid4().hex, at=ports.clock()
             )
             try:
                 await ports.groups.replace(
@@ -227,16 +227,16 @@ async def settle_membership(ports: Ports, group: Group, change: MembershipChange
     held = await ports.numbers.held_by(group.tenant, group.assignee)
     event = None
     if held:
-        event = SmsAssignmentChanged(
+        event = SmsAssignmentChange(
             change_id=change.change_id,
             cause="group-members-changed"
             if change.members_added or change.members_removed
             else "group-owner-changed",
             at=change.at,
             group_id=group.group_id,
-            members_added=list(change.members_added),
-            members_removed=list(change.members_removed),
-            recipients=list(change.members_added),
+            members_added=change.members_added,
+            members_removed=change.members_removed,
+            recipients=change.members_added,
         )
     await ports.groups.settle_membership(group, change, event)
 

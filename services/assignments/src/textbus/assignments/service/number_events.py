@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact, assignment_change
+from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
+from textbus.assignments.service.assignees import assignee_of
 from textbus.assignments.service.ports import Ports
 from textbus.contracts import Envelope
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged
 from textbus.contracts.numbers.v1 import (
     NumberAssigned,
     NumberCommandRejected,
@@ -33,7 +34,8 @@ async def on_number_event(ports: Ports, envelope: Envelope) -> None:
                     applied=False,
                     code=rejected.code,
                     detail=rejected.detail,
-                )
+                ),
+                at=ports.clock(),
             )
         case NumberEvent() as event:
             await record_number_state(ports, envelope, event)
@@ -47,12 +49,12 @@ async def record_number_state(ports: Ports, envelope: Envelope, event: NumberEve
         await settle_change(ports, unsettled)
     if isinstance(event, NumberAssigned | NumberUnassigned) and envelope.correlation_id:
         await ports.numbers.record_outcome(
-            Outcome(number=number, correlation_id=envelope.correlation_id, applied=True)
+            Outcome(number=number, correlation_id=envelope.correlation_id, applied=True), at=ports.clock()
         )
     fact = NumberFact(
         number=number,
         tenant=envelope.tenant,
-        assignee=None if isinstance(event, NumberDeleted) else event.state.assignee,
+        assignee=None if isinstance(event, NumberDeleted) else assignee_of(event.state.assignee),
         sms_capable=event.state.sms_capable,
         lifecycle=event.state.lifecycle,
         deleted=isinstance(event, NumberDeleted),
@@ -62,7 +64,7 @@ async def record_number_state(ports: Ports, envelope: Envelope, event: NumberEve
     if previous is not None and previous.is_newer_than(fact):
         return
     reported_previous = (
-        event.previous_assignee if isinstance(event, NumberAssigned | NumberUnassigned) else None
+        assignee_of(event.previous_assignee) if isinstance(event, NumberAssigned | NumberUnassigned) else None
     )
     change = assignment_change(str(envelope.id), previous, reported_previous, fact)
     if await ports.numbers.record_state(fact, envelope.id, change) and change is not None:
@@ -75,18 +77,18 @@ async def settle_change(ports: Ports, change: AssignmentChange) -> None:
     Read after the number's new assignee was stored: members added to the
     group at the same moment are either seen here or see the number themselves.
     """
-    recipients: list[str] = []
+    recipients: tuple[str, ...] = ()
     group_id = None
     if change.after is not None and change.after.kind == "user":
-        recipients = [change.after.id]
+        recipients = (change.after.id,)
     elif change.after is not None:
         group_id = change.after.id
         group = await ports.groups.get(change.tenant, group_id)
         if group is not None and not group.deleted:
-            recipients = list(group.member_user_ids)
-    event = SmsAssignmentChanged(
+            recipients = group.member_user_ids
+    event = SmsAssignmentChange(
         change_id=change.change_id,
-        cause=change.cause,  # type: ignore[arg-type]
+        cause=change.cause,
         at=change.at,
         number=change.number,
         assignee=change.after,

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.domain.number_requests import NumberRequest, Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
-from textbus.assignments.domain.sync_tasks import Completion, SyncTask
+from textbus.assignments.domain.sync_tasks import Completion, SmsAssignmentChange, SyncTask, SyncTaskKind
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.locks import KeyedLocks
-from textbus.contracts.assignments.v1 import SmsAssignmentChanged, SyncTaskKind
-from textbus.contracts.common import Assignee
+from textbus.kit.clock import Clock
 
 
 class VersionConflict(Exception):
@@ -52,6 +52,10 @@ class Users(Protocol):
 
     async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]: ...
 
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (number, correlation id) a user's stored personal requests refer to."""
+        ...
+
 
 class Enterprises(Protocol):
     async def get(self, enterprise_id: str) -> Enterprise | None: ...
@@ -85,12 +89,16 @@ class Groups(Protocol):
     async def of_member(self, tenant: str, user_id: str) -> list[Group]: ...
 
     async def settle_membership(
-        self, group: Group, change: MembershipChange, event: SmsAssignmentChanged | None
+        self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
     ) -> None:
         """Queue the membership change's event (if any) and forget the pending change, in one write."""
         ...
 
     async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]: ...
+
+    async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (number, correlation id) a live group's stored requests refer to."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -130,9 +138,17 @@ class NumberFacts(Protocol):
         """Store the number's state, and the change to publish, unless this envelope was applied."""
         ...
 
-    async def record_outcome(self, outcome: Outcome) -> None: ...
+    async def record_outcome(self, outcome: Outcome, *, at: datetime) -> None:
+        """Store the answer and when it came."""
+        ...
 
-    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChanged) -> None:
+    def outcomes_recorded_before(self, before: datetime) -> AsyncIterator[tuple[str, str]]:
+        """The (number, correlation id) of outcomes recorded before then, or before their time was kept."""
+        ...
+
+    async def forget_outcomes(self, keys: Iterable[tuple[str, str]]) -> None: ...
+
+    async def settle_change(self, change: AssignmentChange, event: SmsAssignmentChange) -> None:
         """Queue the change's event and forget the pending change in one write; then publish."""
         ...
 
@@ -158,7 +174,22 @@ class SyncTasks(Protocol):
 
     async def counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> bool: ...
 
-    async def mark_counted(self, tenant: str, kind: SyncTaskKind, change_id: str) -> None: ...
+    async def mark_counted(
+        self, tenant: str, kind: SyncTaskKind, change_id: str, *, at: datetime
+    ) -> None: ...
+
+    async def open_tasks(self) -> list[SyncTask]:
+        """Every enterprise's open tasks."""
+        ...
+
+    async def forget_counted(
+        self, *, counted_before: datetime, keep: Iterable[tuple[str, SyncTaskKind, str]], now: datetime
+    ) -> int:
+        """Forget the change ids counted before then, but those in ``keep``; how many went.
+
+        A mark stored before its time was kept is given ``now`` instead, so it goes one horizon later.
+        """
+        ...
 
     async def sms_recipients(self, tenant: str, user_ids: Iterable[str]) -> set[str]:
         """Which of these users have had an SMS number before."""
@@ -189,3 +220,4 @@ class Ports:
     sync_tasks: SyncTasks
     completions: Completions
     locks: KeyedLocks
+    clock: Clock

@@ -11,43 +11,38 @@ to the next task.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from textbus.assignments.domain.sync_tasks import (
     KINDS,
     Completion,
+    SmsAssignmentChange,
     SyncChange,
     SyncTask,
+    SyncTaskKind,
+    SyncTaskStatus,
     as_seen,
     changes_needing_sync,
     open_task,
     parse_task_id,
     task_kind_for,
 )
-from textbus.assignments.service.assignees import require_enterprise
+from textbus.assignments.service.assignees import assignee_of, require_enterprise
 from textbus.assignments.service.errors import TaskNotFound, TaskNotOpen
 from textbus.assignments.service.ports import Ports
 from textbus.contracts import Envelope
-from textbus.contracts.assignments.v1 import (
-    EnterpriseUpserted,
-    SmsAssignmentChanged,
-    SyncTaskCompleted,
-    SyncTaskKind,
-    SyncTaskStatus,
-)
+from textbus.contracts.assignments.v1 import EnterpriseUpserted, SmsAssignmentChanged, SyncTaskCompleted
 
 
 async def on_assignments_event(ports: Ports, envelope: Envelope) -> None:
     match envelope.data:
-        case SmsAssignmentChanged() as change:
-            await record_sms_change(ports, envelope.tenant, change)
+        case SmsAssignmentChanged() as changed:
+            await record_sms_change(ports, envelope.tenant, _sms_assignment_change(changed))
         case SyncTaskCompleted() as completed:
             await apply_completion(ports, envelope.tenant, completed)
         case EnterpriseUpserted() as enterprise:
             await stop_other_apps_tasks(ports, enterprise.enterprise_id)
 
 
-async def record_sms_change(ports: Ports, tenant: str, change: SmsAssignmentChanged) -> None:
+async def record_sms_change(ports: Ports, tenant: str, change: SmsAssignmentChange) -> None:
     """Add the change to the task its enterprise's connector app needs, if any.
 
     A user is a first-time SMS user once, whatever the app: the legacy app's
@@ -108,7 +103,7 @@ async def stop_other_apps_tasks(ports: Ports, tenant: str) -> None:
         task = await ports.sync_tasks.get(tenant, kind, seq)
         if task is not None and task.status == "open":
             await ports.sync_tasks.set_open_seq(tenant, kind, seq + 1)
-            await ports.sync_tasks.save(task.cancelled(datetime.now(UTC)))
+            await ports.sync_tasks.save(task.cancelled(ports.clock()))
 
 
 async def complete_task(
@@ -132,7 +127,7 @@ async def complete_task(
         kind=kind,
         seq=seq,
         completed_by=completed_by,
-        completed_at=datetime.now(UTC),
+        completed_at=ports.clock(),
         change_count=len(task.changes),
     )
     if not await ports.completions.record(completion, correlation_id=correlation_id):
@@ -169,8 +164,23 @@ async def _add_change(ports: Ports, tenant: str, kind: SyncTaskKind, change: Syn
         seq += 1
         await ports.sync_tasks.set_open_seq(tenant, kind, seq)
         task = await ports.sync_tasks.get(tenant, kind, seq)
-    now = datetime.now(UTC)
+    now = ports.clock()
     updated = (task or open_task(tenant, kind, seq, now)).with_change(change, now)
     if updated is not None:
         await ports.sync_tasks.save(updated)
-    await ports.sync_tasks.mark_counted(tenant, kind, change.change_id)
+    await ports.sync_tasks.mark_counted(tenant, kind, change.change_id, at=now)
+
+
+def _sms_assignment_change(event: SmsAssignmentChanged) -> SmsAssignmentChange:
+    return SmsAssignmentChange(
+        change_id=event.change_id,
+        cause=event.cause,
+        at=event.at,
+        number=event.number,
+        assignee=assignee_of(event.assignee),
+        previous_assignee=assignee_of(event.previous_assignee),
+        group_id=event.group_id,
+        members_added=tuple(event.members_added),
+        members_removed=tuple(event.members_removed),
+        recipients=tuple(event.recipients),
+    )

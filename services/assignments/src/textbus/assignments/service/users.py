@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
 
 from textbus.assignments.domain import personal_numbers
+from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberEntry
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
@@ -19,7 +20,6 @@ from textbus.assignments.service.assignees import (
 )
 from textbus.assignments.service.errors import ConcurrentChange, NumberNotHeld, UserNotFound
 from textbus.assignments.service.ports import PersonalRequests, Ports, VersionConflict
-from textbus.contracts.common import Assignee
 
 Decide = Callable[[PersonalRequests, dict[str, NumberEntry]], personal_numbers.PersonalChange]
 
@@ -64,7 +64,7 @@ async def save_user(
             display_name=display_name,
             sign_in_name=sign_in_name,
             enabled=enabled,
-            updated_at=at or datetime.now(UTC),
+            updated_at=at or ports.clock(),
         )
         if not user.changed_from(previous):
             assert previous is not None
@@ -114,7 +114,7 @@ async def assign_personal_number(
             replace=replace,
             correlation_id=uuid4().hex,
             requested_by=requested_by,
-            at=datetime.now(UTC),
+            at=ports.clock(),
         )
 
     await _change_personal_numbers(ports, tenant, user_id, change)
@@ -137,7 +137,7 @@ async def unassign_personal_number(
                 number,
                 correlation_id=uuid4().hex,
                 requested_by=requested_by,
-                at=datetime.now(UTC),
+                at=ports.clock(),
             )
         except personal_numbers.NotHeld as error:
             raise NumberNotHeld(user_id, number) from error

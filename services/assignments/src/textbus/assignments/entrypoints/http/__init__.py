@@ -3,6 +3,7 @@
 from textbus.assignments.entrypoints.http.common import E164_PATTERN, USER_ID_MAX_LENGTH
 from textbus.assignments.entrypoints.http.enterprises import register_enterprise_routes
 from textbus.assignments.entrypoints.http.groups import register_group_routes
+from textbus.assignments.entrypoints.http.problems import register_problems
 from textbus.assignments.entrypoints.http.sync_tasks import register_sync_task_routes
 from textbus.assignments.entrypoints.http.users import register_user_routes
 from textbus.assignments.service.ports import Ports
@@ -11,6 +12,7 @@ from textbus.kit.http import Api
 
 def register_routes(api: Api, ports: Ports) -> None:
     describe_path_parameters(api)
+    register_problems(api)
     register_enterprise_routes(api, ports)
     register_user_routes(api, ports)
     register_group_routes(api, ports)

@@ -7,11 +7,10 @@ from datetime import datetime
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from textbus.assignments.domain.sync_tasks import SyncChange, SyncTask
+from textbus.assignments.domain.sync_tasks import SyncChange, SyncTask, SyncTaskKind, SyncTaskStatus
 from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
 from textbus.assignments.service import sync_tasks as use_cases
 from textbus.assignments.service.ports import Ports
-from textbus.contracts.assignments.v1 import SyncTaskKind, SyncTaskStatus
 from textbus.kit.http import Api, PageQuery, principal, tenant_of
 
 TAGS = ("sync tasks",)
