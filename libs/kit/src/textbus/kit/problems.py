@@ -21,7 +21,9 @@ class Problem(Exception):
     code: str = "bad-request"
     title: str = "Bad request"
 
-    def __init__(self, detail: str, *, code: str | None = None, **extensions: Any) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, title: str | None = None, **extensions: Any
+    ) -> None:
         taken = MEMBERS & extensions.keys()
         if taken:
             raise TypeError(f"problem extensions may not use the members {sorted(taken)}")
@@ -29,13 +31,15 @@ class Problem(Exception):
         self.detail = detail
         if code is not None:
             self.code = code
+        if title is not None:
+            self.title = title
         self.extensions = extensions
 
     @classmethod
     def for_status(cls, status: int, title: str, detail: str) -> Problem:
         """A problem for an HTTP status that no subclass names (the router's 404s and 405s)."""
-        problem = cls(detail, code=title.lower().replace(" ", "-"))
-        problem.status, problem.title = status, title
+        problem = cls(detail, code=title.lower().replace(" ", "-"), title=title)
+        problem.status = status
         return problem
 
     def to_json(self, instance: str | None = None) -> dict[str, Any]:

@@ -20,9 +20,7 @@ class Answer:
 
     def __call__(self, error: Exception) -> Problem:
         fields = {name: getattr(error, name) for name in self.extensions}
-        problem = self.kind(str(error), code=self.code, **fields)
-        problem.title = self.title
-        return problem
+        return self.kind(str(error), code=self.code, title=self.title, **fields)
 
 
 ANSWERS: dict[type[Exception], Answer] = {
