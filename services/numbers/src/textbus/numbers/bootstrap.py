@@ -15,7 +15,7 @@ from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
-from textbus.numbers.entrypoints.http import register_number_routes
+from textbus.numbers.entrypoints.http import register_routes
 from textbus.numbers.entrypoints.kafka import register_handlers
 from textbus.numbers.service.commands import CommandHandler
 from textbus.numbers.service.inventory import Inventory
@@ -74,7 +74,7 @@ def bootstrap(
     register_handlers(messaging, read_models, commands, limits.command_batch_size)
     # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
     service.api.tenant_exists = read_models.enterprise_exists
-    register_number_routes(service.api, inventory, catalog, clock)
+    register_routes(service.api, inventory, catalog, clock)
     service.on_start += [
         shelves.stock_if_empty,
         jobs.resume_unpublished,
