@@ -28,7 +28,6 @@ from textbus.numbers.service.queries import (
     ChipView,
     InactivityView,
     NumberFilter,
-    NumberQuery,
     NumberView,
     SortedFilter,
     SortKey,
@@ -45,9 +44,11 @@ class MongoCatalog:
         self.read_models = read_models
         self.shelves = shelves
 
-    async def page(self, tenant: str, query: NumberQuery, now: datetime) -> tuple[list[NumberView], int]:
+    async def page(
+        self, tenant: str, query: SortedFilter, now: datetime, *, skip: int, limit: int
+    ) -> tuple[list[NumberView], int]:
         selected = await self._selected(tenant, query, query.sort)
-        return await self.views(tenant, selected[query.skip : query.skip + query.limit], now), len(selected)
+        return await self.views(tenant, selected[skip : skip + limit], now), len(selected)
 
     async def stream(
         self, tenant: str, query: SortedFilter, now: datetime, batch: int = 500

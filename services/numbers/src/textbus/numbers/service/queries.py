@@ -6,10 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from textbus.contracts.common import Assignee
-from textbus.kit.http import PageQuery, RequestModel
 
 
 class ServicesFilter(StrEnum):
@@ -35,9 +34,13 @@ SortKey = Literal[
 ]
 
 
-class NumberFilter(RequestModel):
+class NumberFilter(BaseModel):
     """Which numbers: quick search across every column, column filters (AND), the Services filter.
     A filter with no criterion selects every number."""
+
+    # Requests carry it as they are (a query, a bulk selection): a misspelled criterion is refused,
+    # never dropped (a dropped one once widened a bulk delete to the whole inventory).
+    model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(default=None, description="Quick search: number in any format, assignee, carrier.")
     number: str | None = Field(default=None, description="The number contains this (digits or text).")
@@ -55,10 +58,6 @@ class SortedFilter(NumberFilter):
     """Which numbers, in which order (the export's query)."""
 
     sort: SortKey = Field(default="number", description="The column to sort by; a leading - reverses.")
-
-
-class NumberQuery(SortedFilter, PageQuery):
-    """A page of the numbers a filter selects, in order."""
 
 
 class AssigneeView(BaseModel):

@@ -9,6 +9,7 @@ from textbus.numbers.entrypoints.http.bulk import register_bulk_routes
 from textbus.numbers.entrypoints.http.imports import register_import_routes
 from textbus.numbers.entrypoints.http.jobs import register_job_routes
 from textbus.numbers.entrypoints.http.numbers import register_number_routes
+from textbus.numbers.entrypoints.http.problems import register_problems
 from textbus.numbers.entrypoints.http.ranges import register_range_routes
 from textbus.numbers.service.inventory import Inventory
 
@@ -17,6 +18,7 @@ def register_routes(
     api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Callable[[], datetime]
 ) -> None:
     describe_path_parameters(api)
+    register_problems(api)
     # In this order: aiohttp matches routes as registered (/numbers/export before /numbers/{number}).
     register_number_routes(api, inventory, catalog, clock)
     register_range_routes(api, inventory)

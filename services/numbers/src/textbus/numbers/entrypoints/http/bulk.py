@@ -74,7 +74,7 @@ def register_bulk_routes(api: Api, inventory: Inventory) -> None:
     )
     async def bulk_update(request: web.Request, body: BulkChange) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         await inventory.require_profile(tenant, body.carrier_profile_id)
         selected = await inventory.select(tenant, body.chosen())
         job = await inventory.bulk(
@@ -99,7 +99,7 @@ def register_bulk_routes(api: Api, inventory: Inventory) -> None:
     )
     async def bulk_delete(request: web.Request, body: Selected) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         selected = await inventory.select(tenant, body.chosen())
         job = await inventory.bulk(tenant, "delete", who.subject, selected, refuse_assigned=True)
         return accepted(tenant, job)

@@ -69,7 +69,7 @@ def register_import_routes(api: Api, inventory: Inventory) -> None:
     )
     async def import_numbers(request: web.Request, query: ImportQuery) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         upload = await read_upload(request, media_type="text/csv", max_bytes=settings.max_import_bytes)
         profile = import_carrier_profile(query, upload.fields)
         await inventory.require_profile(tenant, profile)

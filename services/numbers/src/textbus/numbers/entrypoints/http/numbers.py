@@ -19,13 +19,13 @@ from textbus.contracts.numbers.v1 import (
     UpdateNumber,
 )
 from textbus.kit.files import attachment, csv_bytes
-from textbus.kit.http import Api, RequestModel, principal, streaming, tenant_of
+from textbus.kit.http import Api, PageQuery, RequestModel, principal, streaming, tenant_of
 from textbus.kit.problems import InvalidRequest, NotFound
 from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.domain.phone import InvalidNumber, parse_number
 from textbus.numbers.entrypoints.http.common import TAGS, TENANT, NumberChange, e164
 from textbus.numbers.service.inventory import Inventory
-from textbus.numbers.service.queries import NumberPage, NumberQuery, NumberView, SortedFilter
+from textbus.numbers.service.queries import NumberPage, NumberView, SortedFilter
 
 
 class NewNumber(RequestModel):
@@ -33,6 +33,10 @@ class NewNumber(RequestModel):
     national_number: str = Field(min_length=1, max_length=40, examples=["415 555 0100"])
     sms_capable: bool
     carrier_profile_id: str | None = None
+
+
+class NumberQuery(SortedFilter, PageQuery):
+    """A page of the numbers a filter selects, in order."""
 
 
 class NewAssignee(RequestModel):
@@ -61,7 +65,7 @@ def register_number_routes(
     )
     async def add_number(request: web.Request, body: NewNumber) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         try:
             number = parse_number(body.country_code, body.national_number)
         except InvalidNumber as error:
@@ -86,7 +90,9 @@ def register_number_routes(
         tags=TAGS,
     )
     async def find_numbers(request: web.Request, query: NumberQuery) -> NumberPage:
-        items, total = await catalog.page(tenant_of(request), query, clock())
+        items, total = await catalog.page(
+            tenant_of(request), query, clock(), skip=query.skip, limit=query.limit
+        )
         return NumberPage(items=items, total=total, skip=query.skip, limit=query.limit)
 
     @api.get(
@@ -133,7 +139,7 @@ def register_number_routes(
     )
     async def update_number(request: web.Request, body: NumberChange) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
         await inventory.require_profile(tenant, body.carrier_profile_id)
         await inventory.change(
@@ -157,7 +163,7 @@ def register_number_routes(
     )
     async def delete_number(request: web.Request) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
         await inventory.change(tenant, DeleteNumber(number=number, requested_by=who.subject))
         return web.Response(status=204)
@@ -211,7 +217,7 @@ def register_number_routes(
     )
     async def register(request: web.Request) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
         await inventory.change(tenant, RegisterNumber(number=number, requested_by=who.subject))
         return await number_view(tenant, number)

@@ -58,7 +58,7 @@ def register_range_routes(api: Api, inventory: Inventory) -> None:
     )
     async def add_range(request: web.Request, body: NewRange) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(who, tenant)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
         block = _range(body, settings.max_range_size)
         await inventory.require_profile(tenant, body.carrier_profile_id)
         job = await inventory.jobs.start(
