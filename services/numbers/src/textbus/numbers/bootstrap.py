@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
 from textbus.contracts import Envelope, topic
+from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
 from textbus.numbers.adapters.catalog import MongoCatalog
@@ -25,17 +23,15 @@ from textbus.numbers.service.lifecycle import InactivitySweeper
 COMMANDS = topic("numbers.commands.v1")
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def bootstrap(
     settings: ServiceSettings | None = None,
     numbers_settings: NumbersSettings | None = None,
-    clock: Callable[[], datetime] = now,
+    clock: Clock = utc_now,
 ) -> Service:
     limits = numbers_settings or NumbersSettings()
-    service = Service.create(settings or service_settings("numbers", 8081), title="textbus numbers")
+    service = Service.create(
+        settings or service_settings("numbers", 8081), title="textbus numbers", clock=clock
+    )
     service.max_request_bytes = limits.max_import_bytes + 64 * 1024
     messaging, db = service.messaging, service.db
 
@@ -47,14 +43,14 @@ def bootstrap(
     outcomes = MongoOutcomes(db, service.outbox)
     shelves = MongoShelves(db)
     catalog = MongoCatalog(db, read_models, shelves)
-    jobs = Jobs(store=MongoJobs(db), outcomes=outcomes, publish=publish_command, clock=clock)
+    jobs = Jobs(store=MongoJobs(db), outcomes=outcomes, publish=publish_command, clock=service.clock)
     commands = CommandHandler(
         numbers=numbers,
         facts=read_models,
         outcomes=outcomes,
         shelves=shelves,
         tier_limit=limits.tier_limit,
-        clock=clock,
+        clock=service.clock,
     )
     inventory = Inventory(
         publish=publish_command,
@@ -63,18 +59,17 @@ def bootstrap(
         knowledge=read_models,
         jobs=jobs,
         settings=limits,
-        clock=clock,
     )
     sweeper = InactivitySweeper(
         numbers=numbers,
         publish=publish_command,
-        clock=clock,
+        clock=service.clock,
         interval_seconds=limits.inactivity_sweep_seconds,
     )
     register_handlers(messaging, read_models, commands, limits.command_batch_size)
     # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
     service.api.tenant_exists = read_models.enterprise_exists
-    register_routes(service.api, inventory, catalog, clock)
+    register_routes(service.api, inventory, catalog, service.clock)
     service.on_start += [
         shelves.stock_if_empty,
         jobs.resume_unpublished,

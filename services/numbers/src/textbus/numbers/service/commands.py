@@ -9,7 +9,7 @@ the number or its recorded outcome, and changes nothing a second time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -33,6 +33,7 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.clock import Clock
 from textbus.kit.concurrency import all_settled
 from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
@@ -53,7 +54,7 @@ class CommandHandler:
     outcomes: Outcomes
     shelves: Shelves
     tier_limit: int
-    clock: Callable[[], datetime]
+    clock: Clock
 
     _registering: asyncio.Lock = field(default_factory=asyncio.Lock)
 

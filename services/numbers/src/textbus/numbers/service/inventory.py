@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -55,7 +53,6 @@ class Inventory:
     knowledge: Knowledge
     jobs: Jobs
     settings: NumbersSettings
-    clock: Callable[[], datetime]
 
     async def require_manager(self, tenant: str, *, is_provider: bool) -> None:
         """Adding, updating and deleting numbers: the provider, or admins of an enterprise that

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -21,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import AddNumber, DeleteNumber, NumberCommand, UpdateNumber
+from textbus.kit.clock import Clock
 from textbus.numbers.service.ports import Outcome
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class Jobs:
     store: JobStore
     outcomes: JobOutcomes
     publish: CommandPublisher
-    clock: Callable[[], datetime]
+    clock: Clock
     _running: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def start(

@@ -1,8 +1,6 @@
 """The numbers REST API: thin routes, each validates its input and calls one use case."""
 
-from collections.abc import Callable
-from datetime import datetime
-
+from textbus.kit.clock import Clock
 from textbus.kit.http import Api
 from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.entrypoints.http.bulk import register_bulk_routes
@@ -14,9 +12,7 @@ from textbus.numbers.entrypoints.http.ranges import register_range_routes
 from textbus.numbers.service.inventory import Inventory
 
 
-def register_routes(
-    api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Callable[[], datetime]
-) -> None:
+def register_routes(api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Clock) -> None:
     describe_path_parameters(api)
     register_problems(api)
     # In this order: aiohttp matches routes as registered (/numbers/export before /numbers/{number}).

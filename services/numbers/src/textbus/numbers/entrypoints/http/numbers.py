@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Literal
 
 from aiohttp import web
@@ -18,6 +16,7 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.clock import Clock
 from textbus.kit.files import attachment, csv_bytes
 from textbus.kit.http import Api, PageQuery, RequestModel, principal, streaming, tenant_of
 from textbus.kit.problems import InvalidRequest, NotFound
@@ -45,9 +44,7 @@ class NewAssignee(RequestModel):
     replace: bool = Field(default=False, description="Move the number if it is assigned to someone else.")
 
 
-def register_number_routes(
-    api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Callable[[], datetime]
-) -> None:
+def register_number_routes(api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Clock) -> None:
     async def number_view(tenant: str, number: str) -> NumberView:
         view = await catalog.view(tenant, number, clock())
         if view is None:
