@@ -15,13 +15,12 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from textbus.contracts.common import Assignee
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import ReadModels, assignee_id, by_ids, ids_containing, profile_id
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.domain.chip import ChipFacts, service_chip
 from textbus.numbers.domain.lifecycle import inactivity
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.queries import (
     AssigneeView,
     CarrierProfileView,

@@ -9,8 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from textbus.contracts import Envelope
-from textbus.contracts.common import Assignee
-from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord
+from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from textbus.contracts.common import Assignee
+from textbus.numbers.domain.numbers import Assignee
 
 
 class ServicesFilter(StrEnum):
