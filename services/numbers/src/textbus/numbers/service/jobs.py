@@ -63,6 +63,14 @@ class JobStore(Protocol):
 
     async def unpublished(self) -> list[str]: ...
 
+    async def created_before(self, cutoff: datetime) -> list[Document]:
+        """Jobs created before ``cutoff``: their ids, chunk and command counts and publishing flag."""
+        ...
+
+    async def forget(self, job_id: str, chunks: int) -> None:
+        """Delete the job's input chunks, then the job."""
+        ...
+
 
 class JobOutcomes(Protocol):
     async def job_progress(self, job_id: str) -> tuple[int, int]: ...
@@ -72,6 +80,11 @@ class JobOutcomes(Protocol):
 
 class CommandPublisher(Protocol):
     async def __call__(self, envelope: Envelope) -> None: ...
+
+
+def is_completed(job: Document, done: int) -> bool:
+    """Every command published and its outcome counted."""
+    return done >= job["commands"] and not job.get("publishing")
 
 
 def command_id(job_id: str, number: str) -> UUID:
@@ -146,7 +159,7 @@ class Jobs:
             return None
         done, failed = await self.outcomes.job_progress(job_id)
         rejected = job["rejected"]
-        completed = done >= job["commands"] and not job.get("publishing")
+        completed = is_completed(job, done)
         results = None
         if completed and with_results:
             results = [
