@@ -54,6 +54,13 @@ class Numbers(Protocol):
     async def registered_count(self, tenant: str) -> int: ...
 
 
+class ReadModelUpdates(Protocol):
+    async def apply(self, envelope: Envelope) -> bool:
+        """Learn from another service's event (users, groups, enterprises, carrier profiles,
+        activity, domains); False when it was applied before or is not one the read models keep."""
+        ...
+
+
 class Facts(Protocol):
     async def profile_known(self, tenant: str, profile: str) -> bool: ...
 

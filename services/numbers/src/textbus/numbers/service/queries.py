@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,6 +102,22 @@ class NumberPage(BaseModel):
     total: int
     skip: int
     limit: int
+
+
+class Catalog(Protocol):
+    """Numbers as a reader sees them, each with its chip and inactivity as of ``now``."""
+
+    async def view(self, tenant: str, number: str, now: datetime) -> NumberView | None: ...
+
+    async def page(
+        self, tenant: str, query: SortedFilter, now: datetime, *, skip: int, limit: int
+    ) -> tuple[list[NumberView], int]:
+        """A page of the numbers the query selects, in its order, and how many it selects."""
+        ...
+
+    def stream(self, tenant: str, query: SortedFilter, now: datetime) -> AsyncIterator[list[NumberView]]:
+        """Every number the query selects, in its order, a batch at a time."""
+        ...
 
 
 def assignee_key(assignee: Assignee) -> str:

@@ -2,7 +2,6 @@
 
 from textbus.kit.clock import Clock
 from textbus.kit.http import Api
-from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.entrypoints.http.bulk import register_bulk_routes
 from textbus.numbers.entrypoints.http.imports import register_import_routes
 from textbus.numbers.entrypoints.http.jobs import register_job_routes
@@ -10,9 +9,10 @@ from textbus.numbers.entrypoints.http.numbers import register_number_routes
 from textbus.numbers.entrypoints.http.problems import register_problems
 from textbus.numbers.entrypoints.http.ranges import register_range_routes
 from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.service.queries import Catalog
 
 
-def register_routes(api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Clock) -> None:
+def register_routes(api: Api, inventory: Inventory, catalog: Catalog, clock: Clock) -> None:
     describe_path_parameters(api)
     register_problems(api)
     # In this order: aiohttp matches routes as registered (/numbers/export before /numbers/{number}).

@@ -20,11 +20,10 @@ from textbus.kit.clock import Clock
 from textbus.kit.files import attachment, csv_bytes
 from textbus.kit.http import Api, PageQuery, RequestModel, principal, streaming, tenant_of
 from textbus.kit.problems import InvalidRequest, NotFound
-from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.domain.phone import InvalidNumber, parse_number
 from textbus.numbers.entrypoints.http.common import TAGS, TENANT, NumberChange, e164
 from textbus.numbers.service.inventory import Inventory
-from textbus.numbers.service.queries import NumberPage, NumberView, SortedFilter
+from textbus.numbers.service.queries import Catalog, NumberPage, NumberView, SortedFilter
 
 
 class NewNumber(RequestModel):
@@ -44,7 +43,7 @@ class NewAssignee(RequestModel):
     replace: bool = Field(default=False, description="Move the number if it is assigned to someone else.")
 
 
-def register_number_routes(api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Clock) -> None:
+def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clock: Clock) -> None:
     async def number_view(tenant: str, number: str) -> NumberView:
         view = await catalog.view(tenant, number, clock())
         if view is None:
