@@ -30,7 +30,6 @@ from bench import baselines
 from bench.baselines import COMMIT, SEND, OperationCosts
 from bench.measure import Latencies, Operations, ProcessCpu, Row, per_item, progress, timed
 from textbus.contracts import Envelope
-from textbus.contracts.common import Assignee
 from textbus.contracts.numbers.v1 import AddNumber
 from textbus.devinfra.processes import Endpoints
 from textbus.kit.auth import Role, mint
@@ -42,7 +41,7 @@ from textbus.numbers.adapters.read_models import assignee_id
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.bootstrap import bootstrap
 from textbus.numbers.config import NumbersSettings
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.domain.phone import search_digits
 
 Document = dict[str, Any]

@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from pymongo import AsyncMongoClient
 
-from textbus.contracts.common import Assignee
 from textbus.kit.settings import ServiceSettings
 from textbus.numbers.adapters.numbers_store import to_document
 from textbus.numbers.adapters.shelves import MongoShelves
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 
 pytestmark = pytest.mark.integration
 

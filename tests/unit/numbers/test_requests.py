@@ -4,14 +4,10 @@ import pytest
 from pydantic import ValidationError
 
 from textbus.kit.problems import InvalidRequest
-from textbus.numbers.entrypoints.http import (
-    BulkChange,
-    ImportQuery,
-    NewNumber,
-    Selected,
-    import_carrier_profile,
-)
-from textbus.numbers.service.queries import NumberFilter, NumberQuery
+from textbus.numbers.entrypoints.http.bulk import BulkChange, Selected
+from textbus.numbers.entrypoints.http.imports import ImportQuery, import_carrier_profile
+from textbus.numbers.entrypoints.http.numbers import NewNumber, NumberQuery
+from textbus.numbers.service.queries import NumberFilter
 
 pytestmark = pytest.mark.unit
 

@@ -4,9 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from textbus.contracts.common import Assignee
 from textbus.numbers.adapters.shelves import PARTITIONS, command_partition, pack, shelf_id, unpack
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.queries import NumberFilter, ServicesFilter
 from textbus.numbers.service.selection import Names, Selection, number_contains
 

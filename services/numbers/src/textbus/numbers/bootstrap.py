@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import timedelta
 
 from textbus.contracts import Envelope, topic
+from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
 from textbus.numbers.adapters.catalog import MongoCatalog
+from textbus.numbers.adapters.indexes import ensure_indexes
 from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
-from textbus.numbers.entrypoints.http import register_number_routes
+from textbus.numbers.entrypoints.http import register_routes
 from textbus.numbers.entrypoints.kafka import register_handlers
 from textbus.numbers.service.commands import CommandHandler
 from textbus.numbers.service.inventory import Inventory
 from textbus.numbers.service.jobs import Jobs
 from textbus.numbers.service.lifecycle import InactivitySweeper
+from textbus.numbers.service.retention import RetentionSweeper
 
 COMMANDS = topic("numbers.commands.v1")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def bootstrap(
     settings: ServiceSettings | None = None,
     numbers_settings: NumbersSettings | None = None,
-    clock: Callable[[], datetime] = now,
+    clock: Clock = utc_now,
 ) -> Service:
     limits = numbers_settings or NumbersSettings()
-    service = Service.create(settings or service_settings("numbers", 8081), title="textbus numbers")
+    service = Service.create(
+        settings or service_settings("numbers", 8081), title="textbus numbers", clock=clock
+    )
     service.max_request_bytes = limits.max_import_bytes + 64 * 1024
     messaging, db = service.messaging, service.db
 
@@ -47,14 +47,15 @@ def bootstrap(
     outcomes = MongoOutcomes(db, service.outbox)
     shelves = MongoShelves(db)
     catalog = MongoCatalog(db, read_models, shelves)
-    jobs = Jobs(store=MongoJobs(db), outcomes=outcomes, publish=publish_command, clock=clock)
+    job_store = MongoJobs(db)
+    jobs = Jobs(store=job_store, outcomes=outcomes, publish=publish_command, clock=service.clock)
     commands = CommandHandler(
         numbers=numbers,
         facts=read_models,
         outcomes=outcomes,
         shelves=shelves,
         tier_limit=limits.tier_limit,
-        clock=clock,
+        clock=service.clock,
     )
     inventory = Inventory(
         publish=publish_command,
@@ -63,22 +64,30 @@ def bootstrap(
         knowledge=read_models,
         jobs=jobs,
         settings=limits,
-        clock=clock,
     )
     sweeper = InactivitySweeper(
         numbers=numbers,
         publish=publish_command,
-        clock=clock,
+        clock=service.clock,
         interval_seconds=limits.inactivity_sweep_seconds,
+    )
+    retention = RetentionSweeper(
+        outcomes=outcomes,
+        jobs=job_store,
+        clock=service.clock,
+        outcomes_kept=timedelta(days=limits.outcome_retention_days),
+        jobs_kept=timedelta(days=limits.job_retention_days),
+        interval_seconds=limits.retention_sweep_seconds,
     )
     register_handlers(messaging, read_models, commands, limits.command_batch_size)
     # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
     service.api.tenant_exists = read_models.enterprise_exists
-    register_number_routes(service.api, inventory, catalog, clock)
+    register_routes(service.api, inventory, catalog, service.clock)
     service.on_start += [
+        lambda: ensure_indexes(db),
         shelves.stock_if_empty,
         jobs.resume_unpublished,
     ]
     service.on_stop.append(jobs.stop)
-    service.background.append(sweeper.run_forever)
+    service.background += [sweeper.run_forever, retention.run_forever]
     return service

@@ -15,20 +15,18 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from textbus.contracts.common import Assignee
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import ReadModels, assignee_id, by_ids, ids_containing, profile_id
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.domain.chip import ChipFacts, service_chip
 from textbus.numbers.domain.lifecycle import inactivity
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.queries import (
     AssigneeView,
     CarrierProfileView,
     ChipView,
     InactivityView,
     NumberFilter,
-    NumberQuery,
     NumberView,
     SortedFilter,
     SortKey,
@@ -45,9 +43,11 @@ class MongoCatalog:
         self.read_models = read_models
         self.shelves = shelves
 
-    async def page(self, tenant: str, query: NumberQuery, now: datetime) -> tuple[list[NumberView], int]:
+    async def page(
+        self, tenant: str, query: SortedFilter, now: datetime, *, skip: int, limit: int
+    ) -> tuple[list[NumberView], int]:
         selected = await self._selected(tenant, query, query.sort)
-        return await self.views(tenant, selected[query.skip : query.skip + query.limit], now), len(selected)
+        return await self.views(tenant, selected[skip : skip + limit], now), len(selected)
 
     async def stream(
         self, tenant: str, query: SortedFilter, now: datetime, batch: int = 500

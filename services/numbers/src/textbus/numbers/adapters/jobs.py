@@ -48,6 +48,16 @@ class MongoJobs:
             {"$set": {"published_chunks": published, "publishing": published < total, "updated_at": at}},
         )
 
+    async def created_before(self, cutoff: datetime) -> list[Document]:
+        cursor = self.jobs.find(
+            {"created_at": {"$lt": cutoff}}, {"_id": 1, "chunks": 1, "commands": 1, "publishing": 1}
+        )
+        return [d async for d in cursor]
+
+    async def forget(self, job_id: str, chunks: int) -> None:
+        await self.chunks.delete_many({"_id": {"$in": [chunk_id(job_id, i) for i in range(chunks)]}})
+        await self.jobs.delete_one({"_id": job_id})
+
     async def unpublished(self) -> list[str]:
         """Jobs whose commands are not all published (a restart resumes them)."""
         cursor = self.jobs.find({"publishing": True}, {"_id": 1})

@@ -14,10 +14,9 @@ from uuid import UUID
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts import Envelope, topic
-from textbus.contracts.common import Assignee
 from textbus.kit.mongo import apply_once
 from textbus.kit.outbox import Outbox, with_outbox
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.lifecycle import ActiveNumber
 from textbus.numbers.service.ports import StoredNumber
 from textbus.numbers.service.queries import assignee_key
@@ -30,7 +29,7 @@ def to_document(record: NumberRecord) -> dict[str, Any]:
         "tenant": record.tenant,
         "sms_capable": record.sms_capable,
         "carrier_profile_id": record.carrier_profile_id,
-        "assignee": record.assignee.model_dump() if record.assignee else None,
+        "assignee": {"kind": record.assignee.kind, "id": record.assignee.id} if record.assignee else None,
         # One comparable value for filters: embedded-document equality depends on key order.
         "assignee_key": assignee_key(record.assignee) if record.assignee else None,
         "registration": record.registration,
@@ -48,7 +47,7 @@ def from_document(document: dict[str, Any]) -> NumberRecord:
         tenant=document["tenant"],
         sms_capable=document["sms_capable"],
         carrier_profile_id=document.get("carrier_profile_id"),
-        assignee=Assignee.model_validate(assignee) if assignee else None,
+        assignee=Assignee(kind=assignee["kind"], id=assignee["id"]) if assignee else None,
         registration=document["registration"],
         lifecycle=document["lifecycle"],
         created_at=document["created_at"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from textbus.contracts import Envelope, topic
 from textbus.kit.concurrency import all_settled
-from textbus.kit.outbox import Outbox, outbox_entries
+from textbus.kit.outbox import PENDING, Outbox, outbox_entries
 from textbus.numbers.service.ports import Outcome, Position
 
 EVENTS = topic("numbers.events.v1")
@@ -97,6 +98,19 @@ class MongoOutcomes:
 
     async def of_job(self, job_id: str) -> list[Outcome]:
         return [_to_outcome(d) async for d in self.collection.find({"job_id": job_id}, {"_outbox": 0})]
+
+    async def forget_commands_before(self, cutoff: datetime) -> int:
+        # Never a rejection whose event is still queued: the relay has yet to publish it.
+        result = await self.collection.delete_many({"job_id": None, "at": {"$lt": cutoff}, "$nor": [PENDING]})
+        return result.deleted_count
+
+    async def forget_job_outcomes(self, job_id: str) -> None:
+        await self.collection.delete_many({"job_id": job_id})
+
+    async def forget_job_progress(self, job_id: str) -> None:
+        await self.progress.delete_many(
+            {"_id": {"$in": [f"{job_id}/{p}" for p in range(COMMAND_PARTITIONS)]}}
+        )
 
 
 def _to_outcome(document: Document) -> Outcome:

@@ -24,10 +24,9 @@ from textbus.contracts import Envelope
 from textbus.contracts.activity.v1 import NumberActivity
 from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted, UserUpserted
 from textbus.contracts.carriers.v1 import CarrierProfileDeleted, CarrierProfileUpserted
-from textbus.contracts.common import Assignee
 from textbus.contracts.domains.v1 import NumberDomainExpired, NumberDomainRestored
 from textbus.kit.mongo import apply_once
-from textbus.numbers.domain.numbers import AssigneeFacts
+from textbus.numbers.domain.numbers import Assignee, AssigneeFacts
 
 Document = dict[str, Any]
 

@@ -25,11 +25,10 @@ from aiokafka.partitioner import murmur2
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.contracts import topic
-from textbus.contracts.common import Assignee
 from textbus.kit.concurrency import all_settled
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import by_ids
-from textbus.numbers.domain.numbers import NumberRecord
+from textbus.numbers.domain.numbers import Assignee, NumberRecord
 
 Document = dict[str, Any]
 

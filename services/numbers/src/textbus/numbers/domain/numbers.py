@@ -1,33 +1,27 @@
 """The rules of a phone number's life in the inventory (seeds 000 and 004).
 
 Every decision takes the number's current record (or None) and the facts it
-needs, and returns the new record and what happened, or raises ``Rejected``.
-No I/O: the service layer loads the facts and stores the outcome.
+needs, and returns the new record, or raises ``Rejected``. No I/O: the service
+layer loads the facts, stores the outcome and answers each command with its
+event (the command says which, even when nothing changed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
-
-from textbus.contracts.common import Assignee
 
 Registration = Literal["unregistered", "registered"]
 Lifecycle = Literal["active", "released"]
 
 
-class Change(StrEnum):
-    """What a decision did to the number; each becomes one event."""
+@dataclass(frozen=True)
+class Assignee:
+    """Who a number is assigned to: one user (one-to-one) or one SMS group (one-to-many)."""
 
-    ADDED = "added"
-    UPDATED = "updated"
-    ASSIGNED = "assigned"
-    UNASSIGNED = "unassigned"
-    DELETED = "deleted"
-    RELEASED = "released"
-    UNCHANGED = "unchanged"
+    kind: Literal["user", "group"]
+    id: str
 
 
 class Rejected(Exception):
@@ -85,7 +79,7 @@ def add_number(
     carrier_profile_id: str | None,
     profile_known: bool,
     now: datetime,
-) -> tuple[NumberRecord, Change]:
+) -> NumberRecord:
     """A number exists once platform-wide; a released number never comes back."""
     if existing is not None:
         if existing.lifecycle == "released" and existing.tenant == tenant:
@@ -104,7 +98,7 @@ def add_number(
         created_at=now,
         updated_at=now,
     )
-    return record, Change.ADDED
+    return record
 
 
 def update_number(
@@ -117,7 +111,7 @@ def update_number(
     sms_capable: bool | None,
     profile_known: bool,
     now: datetime,
-) -> tuple[NumberRecord, Change]:
+) -> NumberRecord:
     """Carrier profile and SMS capability; capability never changes while the number is assigned."""
     record = _in_tenant(existing, tenant, number)
     _not_released(record)
@@ -128,17 +122,17 @@ def update_number(
     profile = None if clear_carrier_profile else (carrier_profile_id or record.carrier_profile_id)
     capable = record.sms_capable if sms_capable is None else sms_capable
     if (profile, capable) == (record.carrier_profile_id, record.sms_capable):
-        return record, Change.UNCHANGED
-    return replace(record, carrier_profile_id=profile, sms_capable=capable, updated_at=now), Change.UPDATED
+        return record
+    return replace(record, carrier_profile_id=profile, sms_capable=capable, updated_at=now)
 
 
-def delete_number(existing: NumberRecord | None, *, number: str, tenant: str) -> tuple[NumberRecord, Change]:
+def delete_number(existing: NumberRecord | None, *, number: str, tenant: str) -> NumberRecord:
     """Only an unassigned, active number can be deleted; a released one stays as a record."""
     record = _in_tenant(existing, tenant, number)
     _not_released(record)
     if record.is_assigned:
         raise Rejected("number-assigned", f"{number} is assigned: unassign it before deleting it")
-    return record, Change.DELETED
+    return record
 
 
 def assign_number(
@@ -150,7 +144,7 @@ def assign_number(
     assignee_facts: AssigneeFacts,
     replace_assignee: bool,
     now: datetime,
-) -> tuple[NumberRecord, Change]:
+) -> NumberRecord:
     """Only an SMS-capable, active, unassigned number goes to an existing, enabled assignee.
 
     With ``replace_assignee`` an assigned number moves to the new assignee (the
@@ -161,7 +155,7 @@ def assign_number(
     if not record.sms_capable:
         raise Rejected("not-sms-capable", f"{number} is not SMS capable")
     if record.assignee == assignee:
-        return record, Change.UNCHANGED
+        return record
     if record.is_assigned and not replace_assignee:
         assert record.assignee is not None
         raise Rejected(
@@ -171,7 +165,7 @@ def assign_number(
         raise Rejected("assignee-unknown", f"no {assignee.kind} {assignee.id!r} in this enterprise")
     if not assignee_facts.enabled:
         raise Rejected("assignee-disabled", f"{assignee.kind} {assignee.id!r} is disabled")
-    return replace(record, assignee=assignee, updated_at=now), Change.ASSIGNED
+    return replace(record, assignee=assignee, updated_at=now)
 
 
 def unassign_number(
@@ -181,7 +175,7 @@ def unassign_number(
     tenant: str,
     expected_assignee: Assignee | None,
     now: datetime,
-) -> tuple[NumberRecord, Change]:
+) -> NumberRecord:
     record = _in_tenant(existing, tenant, number)
     if record.assignee is None:
         raise Rejected("not-assigned", f"{number} is not assigned")
@@ -191,7 +185,7 @@ def unassign_number(
             f"{number} is assigned to {record.assignee.kind} {record.assignee.id}, "
             f"not {expected_assignee.kind} {expected_assignee.id}",
         )
-    return replace(record, assignee=None, updated_at=now), Change.UNASSIGNED
+    return replace(record, assignee=None, updated_at=now)
 
 
 def register_number(
@@ -202,24 +196,22 @@ def register_number(
     registered_in_tenant: int,
     tier_limit: int,
     now: datetime,
-) -> tuple[NumberRecord, Change]:
+) -> NumberRecord:
     """Registration counts against the enterprise's tier limit (400 for the low-volume tier, seed 004)."""
     record = _in_tenant(existing, tenant, number)
     _not_released(record)
     if record.registration == "registered":
-        return record, Change.UNCHANGED
+        return record
     if registered_in_tenant >= tier_limit:
         raise Rejected(
             "tier-limit-reached", f"the enterprise has {registered_in_tenant} registered numbers, its limit"
         )
-    return replace(record, registration="registered", updated_at=now), Change.UPDATED
+    return replace(record, registration="registered", updated_at=now)
 
 
-def release_number(
-    existing: NumberRecord | None, *, number: str, tenant: str, now: datetime
-) -> tuple[NumberRecord, Change]:
+def release_number(existing: NumberRecord | None, *, number: str, tenant: str, now: datetime) -> NumberRecord:
     """Released: unassigned, never assignable again, kept as a record (seed 004)."""
     record = _in_tenant(existing, tenant, number)
     if record.lifecycle == "released":
-        return record, Change.UNCHANGED
-    return replace(record, lifecycle="released", assignee=None, updated_at=now), Change.RELEASED
+        return record
+    return replace(record, lifecycle="released", assignee=None, updated_at=now)

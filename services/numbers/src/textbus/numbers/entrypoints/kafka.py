@@ -11,11 +11,10 @@ from textbus.contracts.carriers.v1 import CarrierProfileDeleted, CarrierProfileU
 from textbus.contracts.domains.v1 import NumberDomainExpired, NumberDomainRestored
 from textbus.contracts.numbers.v1 import NumberCommand
 from textbus.kit.kafka import BatchRecord, Messaging, Record
-from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.service.commands import CommandHandler
-from textbus.numbers.service.ports import Decided, Position
+from textbus.numbers.service.ports import Decided, Position, ReadModelUpdates
 
-# What the read models learn from other services (adapters/read_models.py).
+# What the read models learn from other services.
 READ_MODEL_EVENTS = (
     UserUpserted,
     GroupUpserted,
@@ -30,7 +29,7 @@ READ_MODEL_EVENTS = (
 
 
 def register_handlers(
-    messaging: Messaging, read_models: ReadModels, commands: CommandHandler, command_batch_size: int
+    messaging: Messaging, read_models: ReadModelUpdates, commands: CommandHandler, command_batch_size: int
 ) -> None:
     @messaging.subscribe_batch(
         topic("numbers.commands.v1"), handles=(NumberCommand,), max_records=command_batch_size

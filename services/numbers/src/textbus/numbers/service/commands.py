@@ -9,11 +9,12 @@ the number or its recorded outcome, and changes nothing a second time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from textbus.contracts import Envelope
+from textbus.contracts.common import Assignee as WireAssignee
 from textbus.contracts.numbers.v1 import (
     AddNumber,
     AssignNumber,
@@ -33,10 +34,11 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.clock import Clock
 from textbus.kit.concurrency import all_settled
 from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
-from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord, Rejected
+from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord, Rejected
 from textbus.numbers.service.lifecycle import INACTIVITY
 from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position, Shelves
 
@@ -53,7 +55,7 @@ class CommandHandler:
     outcomes: Outcomes
     shelves: Shelves
     tier_limit: int
-    clock: Callable[[], datetime]
+    clock: Clock
 
     _registering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -106,7 +108,7 @@ class CommandHandler:
         match command:
             case AddNumber():
                 known = await self._profile_known(tenant, command.carrier_profile_id)
-                record, _ = rules.add_number(
+                record = rules.add_number(
                     current,
                     number=number,
                     tenant=tenant,
@@ -117,7 +119,7 @@ class CommandHandler:
                 )
             case UpdateNumber():
                 known = await self._profile_known(tenant, command.carrier_profile_id)
-                record, _ = rules.update_number(
+                record = rules.update_number(
                     current,
                     number=number,
                     tenant=tenant,
@@ -128,28 +130,30 @@ class CommandHandler:
                     now=now,
                 )
             case DeleteNumber():
-                record, _ = rules.delete_number(current, number=number, tenant=tenant)
+                record = rules.delete_number(current, number=number, tenant=tenant)
             case AssignNumber():
-                facts = await self._assignee_facts(envelope, command)
-                record, _ = rules.assign_number(
+                assignee = _from_wire(command.assignee)
+                facts = await self._assignee_facts(envelope, command, assignee)
+                record = rules.assign_number(
                     current,
                     number=number,
                     tenant=tenant,
-                    assignee=command.assignee,
+                    assignee=assignee,
                     assignee_facts=facts,
                     replace_assignee=command.replace,
                     now=now,
                 )
             case UnassignNumber():
-                record, _ = rules.unassign_number(
+                expected = command.expected_assignee
+                record = rules.unassign_number(
                     current,
                     number=number,
                     tenant=tenant,
-                    expected_assignee=command.expected_assignee,
+                    expected_assignee=_from_wire(expected) if expected else None,
                     now=now,
                 )
             case RegisterNumber():
-                record, _ = rules.register_number(
+                record = rules.register_number(
                     current,
                     number=number,
                     tenant=tenant,
@@ -160,7 +164,7 @@ class CommandHandler:
             case ReleaseNumber():
                 if command.reason == INACTIVITY and current is not None:
                     await self._still_idle(current, now)
-                record, _ = rules.release_number(current, number=number, tenant=tenant, now=now)
+                record = rules.release_number(current, number=number, tenant=tenant, now=now)
             case _:
                 raise Rejected("unknown-command", f"{type(command).__name__} is not a numbers command")
         return record
@@ -174,12 +178,14 @@ class CommandHandler:
     async def _profile_known(self, tenant: str, profile: str | None) -> bool:
         return profile is None or await self.facts.profile_known(tenant, profile)
 
-    async def _assignee_facts(self, envelope: Envelope, command: AssignNumber) -> AssigneeFacts:
+    async def _assignee_facts(
+        self, envelope: Envelope, command: AssignNumber, assignee: Assignee
+    ) -> AssigneeFacts:
         """What the read model knows of the assignee; only for an assignee in flight (its requester
         published its creation) does an unknown one get the grace period to arrive."""
         deadline = envelope.time + ASSIGNEE_GRACE
         while True:
-            facts = await self.facts.assignee_facts(envelope.tenant, command.assignee)
+            facts = await self.facts.assignee_facts(envelope.tenant, assignee)
             if facts.exists or not command.assignee_in_flight or self.clock() >= deadline:
                 return facts
             await asyncio.sleep(0.2)
@@ -191,14 +197,14 @@ class CommandHandler:
             number=after.number,
             sms_capable=after.sms_capable,
             carrier_profile_id=after.carrier_profile_id,
-            assignee=after.assignee,
+            assignee=_to_wire(after.assignee),
             registration=after.registration,
             lifecycle=after.lifecycle,
             last_activity_at=await self.facts.last_activity(after.number),
             created_at=after.created_at,
             updated_at=after.updated_at,
         )
-        previous = before.assignee if before else None
+        previous = _to_wire(before.assignee) if before else None
         payload: NumberEvent
         match command:
             case AddNumber():
@@ -255,3 +261,11 @@ class CommandHandler:
             job_id=command.job_id,
             at=self.clock(),
         )
+
+
+def _from_wire(assignee: WireAssignee) -> Assignee:
+    return Assignee(kind=assignee.kind, id=assignee.id)
+
+
+def _to_wire(assignee: Assignee | None) -> WireAssignee | None:
+    return WireAssignee(kind=assignee.kind, id=assignee.id) if assignee else None

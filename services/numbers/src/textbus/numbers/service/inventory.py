@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import NumberCommand
-from textbus.kit.auth import Principal
-from textbus.kit.problems import Conflict, Forbidden, InvalidRequest, NotFound, Unavailable
 from textbus.numbers.config import NumbersSettings
+from textbus.numbers.service.errors import (
+    AssignedSelected,
+    NotAppliedInTime,
+    NotInInventory,
+    NotManager,
+    NumberRefused,
+    TooManySelected,
+    UnknownCarrierProfile,
+)
 from textbus.numbers.service.jobs import CommandPublisher, JobKind, Jobs, JobView
 from textbus.numbers.service.ports import Outcome, Outcomes
 from textbus.numbers.service.queries import NumberFilter
 
 Document = dict[str, Any]
-
-# Rejection codes that mean the request itself is wrong; the others conflict with the number's state.
-_INVALID = {"carrier-profile-unknown", "assignee-unknown", "unknown-command"}
 
 
 class Selection(Protocol):
@@ -51,28 +53,27 @@ class Inventory:
     knowledge: Knowledge
     jobs: Jobs
     settings: NumbersSettings
-    clock: Callable[[], datetime]
 
-    async def require_manager(self, principal: Principal, tenant: str) -> None:
+    async def require_manager(self, tenant: str, *, is_provider: bool) -> None:
         """Adding, updating and deleting numbers: the provider, or admins of an enterprise that
-        manages its own numbers (an assignments-service setting)."""
-        principal.require_tenant(tenant)
-        if not principal.is_provider and not await self.knowledge.manages_own_numbers(tenant):
-            raise Forbidden("this enterprise's numbers are managed by its provider")
+        manages its own numbers (an assignments-service setting). That an admin acts on their own
+        tenant only is the kit's check, for every tenant's route."""
+        if not is_provider and not await self.knowledge.manages_own_numbers(tenant):
+            raise NotManager()
 
     async def require_profile(self, tenant: str, profile: str | None) -> None:
         if profile is not None and not await self.knowledge.profile_known(tenant, profile):
-            raise InvalidRequest(f"carrier profile {profile!r} does not exist", carrier_profile_id=profile)
+            raise UnknownCarrierProfile(profile)
 
     async def change(self, tenant: str, command: NumberCommand, correlation_id: str | None = None) -> Outcome:
-        """Publish one command and wait for its outcome; a refusal becomes the matching problem."""
+        """Publish one command and wait for its outcome; a refusal is raised as ``NumberRefused``."""
         envelope = Envelope.wrap(
             command, source="numbers", subject=command.number, tenant=tenant, correlation_id=correlation_id
         )
         await self.publish(envelope)
         outcome = await self._wait(envelope.id)
         if outcome.status == "rejected":
-            raise problem_for(outcome.code or "", outcome.detail or "", outcome.number)
+            raise NumberRefused(outcome.code or "", outcome.detail or "", outcome.number)
         return outcome
 
     async def _wait(self, command_id: UUID) -> Outcome:
@@ -84,10 +85,7 @@ class Inventory:
                 return outcome
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, 0.25)
-        raise Unavailable(
-            "the change was accepted but not applied in time; it will still be applied",
-            command_id=str(command_id),
-        )
+        raise NotAppliedInTime(command_id)
 
     async def select(self, tenant: str, chosen: list[str] | NumberFilter) -> list[Document]:
         """The numbers a bulk request names: an explicit list (all must be the tenant's), or those a
@@ -99,12 +97,10 @@ class Inventory:
             found = await self.selection.numbers_of(tenant, chosen)
             missing = [n for n in chosen if n not in found]
             if missing:
-                raise NotFound("some numbers are not in this enterprise's inventory", numbers=missing)
+                raise NotInInventory(missing)
             selected = [found[n] for n in dict.fromkeys(chosen)]
         if len(selected) > self.settings.max_bulk_numbers:
-            raise InvalidRequest(
-                f"{len(selected)} numbers selected; at most {self.settings.max_bulk_numbers} at once"
-            )
+            raise TooManySelected(len(selected), self.settings.max_bulk_numbers)
         return selected
 
     async def bulk(
@@ -120,11 +116,7 @@ class Inventory:
         if refuse_assigned:
             assigned = [d["_id"] for d in selected if d.get("assignee_key")]
             if assigned:
-                raise Conflict(
-                    f"{len(assigned)} of the selected numbers are assigned; unassign them first",
-                    code="number-assigned",
-                    numbers=assigned,
-                )
+                raise AssignedSelected(assigned)
         return await self.jobs.start(
             tenant=tenant,
             kind=kind,
@@ -132,11 +124,3 @@ class Inventory:
             numbers=[{"number": d["_id"]} for d in selected],
             params=params,
         )
-
-
-def problem_for(code: str, detail: str, number: str) -> Exception:
-    if code == "not-found":
-        return NotFound(detail, code=code, number=number)
-    if code in _INVALID:
-        return InvalidRequest(detail, code=code, number=number)
-    return Conflict(detail, code=code, number=number)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol
@@ -21,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import AddNumber, DeleteNumber, NumberCommand, UpdateNumber
+from textbus.kit.clock import Clock
 from textbus.numbers.service.ports import Outcome
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,14 @@ class JobStore(Protocol):
 
     async def unpublished(self) -> list[str]: ...
 
+    async def created_before(self, cutoff: datetime) -> list[Document]:
+        """Jobs created before ``cutoff``: their ids, chunk and command counts and publishing flag."""
+        ...
+
+    async def forget(self, job_id: str, chunks: int) -> None:
+        """Delete the job's input chunks, then the job."""
+        ...
+
 
 class JobOutcomes(Protocol):
     async def job_progress(self, job_id: str) -> tuple[int, int]: ...
@@ -74,6 +82,11 @@ class CommandPublisher(Protocol):
     async def __call__(self, envelope: Envelope) -> None: ...
 
 
+def is_completed(job: Document, done: int) -> bool:
+    """Every command published and its outcome counted."""
+    return done >= job["commands"] and not job.get("publishing")
+
+
 def command_id(job_id: str, number: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"textbus:numbers:job:{job_id}:{number}")
 
@@ -83,7 +96,7 @@ class Jobs:
     store: JobStore
     outcomes: JobOutcomes
     publish: CommandPublisher
-    clock: Callable[[], datetime]
+    clock: Clock
     _running: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def start(
@@ -146,7 +159,7 @@ class Jobs:
             return None
         done, failed = await self.outcomes.job_progress(job_id)
         rejected = job["rejected"]
-        completed = done >= job["commands"] and not job.get("publishing")
+        completed = is_completed(job, done)
         results = None
         if completed and with_results:
             results = [

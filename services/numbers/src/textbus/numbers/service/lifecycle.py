@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import ReleaseNumber
+from textbus.kit.clock import Clock
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.service.jobs import CommandPublisher
 
@@ -40,7 +41,7 @@ class ActiveNumbers(Protocol):
 class InactivitySweeper:
     numbers: ActiveNumbers
     publish: CommandPublisher
-    clock: Callable[[], datetime]
+    clock: Clock
     interval_seconds: float
 
     async def sweep(self) -> int:

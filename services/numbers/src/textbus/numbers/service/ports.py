@@ -9,8 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from textbus.contracts import Envelope
-from textbus.contracts.common import Assignee
-from textbus.numbers.domain.numbers import AssigneeFacts, NumberRecord
+from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,13 @@ class Numbers(Protocol):
         ...
 
     async def registered_count(self, tenant: str) -> int: ...
+
+
+class ReadModelUpdates(Protocol):
+    async def apply(self, envelope: Envelope) -> bool:
+        """Learn from another service's event (users, groups, enterprises, carrier profiles,
+        activity, domains); False when it was applied before or is not one the read models keep."""
+        ...
 
 
 class Facts(Protocol):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from textbus.contracts.common import Assignee
-from textbus.kit.http import PageQuery, RequestModel
+from textbus.numbers.domain.numbers import Assignee
 
 
 class ServicesFilter(StrEnum):
@@ -35,9 +35,13 @@ SortKey = Literal[
 ]
 
 
-class NumberFilter(RequestModel):
+class NumberFilter(BaseModel):
     """Which numbers: quick search across every column, column filters (AND), the Services filter.
     A filter with no criterion selects every number."""
+
+    # Requests carry it as they are (a query, a bulk selection): a misspelled criterion is refused,
+    # never dropped (a dropped one once widened a bulk delete to the whole inventory).
+    model_config = ConfigDict(extra="forbid")
 
     q: str | None = Field(default=None, description="Quick search: number in any format, assignee, carrier.")
     number: str | None = Field(default=None, description="The number contains this (digits or text).")
@@ -55,10 +59,6 @@ class SortedFilter(NumberFilter):
     """Which numbers, in which order (the export's query)."""
 
     sort: SortKey = Field(default="number", description="The column to sort by; a leading - reverses.")
-
-
-class NumberQuery(SortedFilter, PageQuery):
-    """A page of the numbers a filter selects, in order."""
 
 
 class AssigneeView(BaseModel):
@@ -102,6 +102,22 @@ class NumberPage(BaseModel):
     total: int
     skip: int
     limit: int
+
+
+class Catalog(Protocol):
+    """Numbers as a reader sees them, each with its chip and inactivity as of ``now``."""
+
+    async def view(self, tenant: str, number: str, now: datetime) -> NumberView | None: ...
+
+    async def page(
+        self, tenant: str, query: SortedFilter, now: datetime, *, skip: int, limit: int
+    ) -> tuple[list[NumberView], int]:
+        """A page of the numbers the query selects, in its order, and how many it selects."""
+        ...
+
+    def stream(self, tenant: str, query: SortedFilter, now: datetime) -> AsyncIterator[list[NumberView]]:
+        """Every number the query selects, in its order, a batch at a time."""
+        ...
 
 
 def assignee_key(assignee: Assignee) -> str:

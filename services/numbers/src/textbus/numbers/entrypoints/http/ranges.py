@@ -1,0 +1,78 @@
+"""REST routes for ranges of numbers: how many a range holds, and adding one (a job)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from textbus.kit.http import Api, RequestModel, principal, tenant_of
+from textbus.kit.problems import InvalidRequest
+from textbus.numbers.domain.phone import InvalidNumber, NumberRange, number_range
+from textbus.numbers.entrypoints.http.common import JOB_LOCATION, TAGS, TENANT, accepted
+from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.service.jobs import JobView
+
+
+class RangeBounds(RequestModel):
+    country_code: int = Field(ge=1, le=999)
+    first: str = Field(min_length=1, max_length=40, description="The first national number.")
+    last: str = Field(min_length=1, max_length=40, description="The last national number (inclusive).")
+
+
+class NewRange(RangeBounds):
+    sms_capable: bool
+    carrier_profile_id: str | None = None
+
+
+class RangePreview(BaseModel):
+    first: str
+    last: str
+    size: int
+    max_size: int
+
+
+def register_range_routes(api: Api, inventory: Inventory) -> None:
+    settings = inventory.settings
+
+    @api.post(
+        f"{TENANT}/number-ranges/preview",
+        summary="How many numbers a range holds",
+        body=RangeBounds,
+        response=RangePreview,
+        tags=TAGS,
+    )
+    async def preview_range(_: web.Request, body: RangeBounds) -> RangePreview:
+        block = _range(body, settings.max_range_size)
+        return RangePreview(
+            first=block.first, last=block.last, size=block.size, max_size=settings.max_range_size
+        )
+
+    @api.post(
+        f"{TENANT}/number-ranges",
+        summary="Add a range of numbers (a job)",
+        body=NewRange,
+        response=JobView,
+        status=202,
+        tags=TAGS,
+        response_headers=JOB_LOCATION,
+    )
+    async def add_range(request: web.Request, body: NewRange) -> web.Response:
+        tenant, who = tenant_of(request), principal(request)
+        await inventory.require_manager(tenant, is_provider=who.is_provider)
+        block = _range(body, settings.max_range_size)
+        await inventory.require_profile(tenant, body.carrier_profile_id)
+        job = await inventory.jobs.start(
+            tenant=tenant,
+            kind="range",
+            requested_by=who.subject,
+            numbers=[{"number": n} for n in block.numbers()],
+            params={"sms_capable": body.sms_capable, "carrier_profile_id": body.carrier_profile_id},
+        )
+        return accepted(tenant, job)
+
+
+def _range(body: RangeBounds, max_size: int) -> NumberRange:
+    try:
+        return number_range(body.country_code, body.first, body.last, max_size=max_size)
+    except InvalidNumber as error:
+        raise InvalidRequest(str(error)) from error

@@ -1,0 +1,135 @@
+"""Small in-memory fakes of the ports the numbers command handler uses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from textbus.contracts import Envelope
+from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord
+from textbus.numbers.service.ports import Outcome, Position, StoredNumber
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class MovingClock:
+    """The time a test says it is; ``step`` moves it forward at every reading."""
+
+    now: datetime = T0
+    step: timedelta = timedelta(0)
+
+    def __call__(self) -> datetime:
+        current = self.now
+        self.now += self.step
+        return current
+
+
+@dataclass
+class FakeNumbers:
+    stored: dict[str, StoredNumber] = field(default_factory=dict)
+    events: list[Envelope] = field(default_factory=list)
+    saves: int = 0
+    deliveries: int = 0
+
+    def put(self, record: NumberRecord) -> None:
+        self.stored[record.number] = StoredNumber(record=record, applied=[])
+
+    def record(self, number: str) -> NumberRecord | None:
+        stored = self.stored.get(number)
+        return stored.record if stored else None
+
+    async def load(self, number: str) -> StoredNumber | None:
+        return self.stored.get(number)
+
+    async def save(
+        self,
+        stored: StoredNumber | None,
+        number: str,
+        record: NumberRecord | None,
+        command_id: UUID,
+        event: Envelope,
+    ) -> None:
+        applied = stored.applied if stored else []
+        self.stored[number] = StoredNumber(record=record, applied=[*applied, str(command_id)])
+        self.events.append(event)
+        self.saves += 1
+
+    async def deliver(self, number: str) -> None:
+        self.deliveries += 1
+
+    async def registered_count(self, tenant: str) -> int:
+        return sum(
+            1
+            for s in self.stored.values()
+            if s.record is not None and s.record.tenant == tenant and s.record.registration == "registered"
+        )
+
+
+@dataclass
+class FakeFacts:
+    profiles: set[tuple[str, str]] = field(default_factory=set)
+    assignees: dict[tuple[str, Assignee], AssigneeFacts] = field(default_factory=dict)
+    activity: dict[str, datetime] = field(default_factory=dict)
+    assignee_lookups: int = 0
+    # The assignee's event arrives after this many look-ups (None: it is known, or never arrives).
+    arrives_after: int | None = None
+
+    async def profile_known(self, tenant: str, profile: str) -> bool:
+        return (tenant, profile) in self.profiles
+
+    async def assignee_facts(self, tenant: str, assignee: Assignee) -> AssigneeFacts:
+        self.assignee_lookups += 1
+        if self.arrives_after is not None and self.assignee_lookups > self.arrives_after:
+            return AssigneeFacts(exists=True, enabled=True)
+        return self.assignees.get((tenant, assignee), AssigneeFacts(exists=False, enabled=False))
+
+    async def last_activity(self, number: str) -> datetime | None:
+        return self.activity.get(number)
+
+
+@dataclass
+class FakeOutcomes:
+    by_id: dict[UUID, Outcome] = field(default_factory=dict)
+    events: list[Envelope] = field(default_factory=list)
+    counted: list[tuple[Outcome, Position]] = field(default_factory=list)
+
+    async def get(self, command_id: UUID) -> Outcome | None:
+        return self.by_id.get(command_id)
+
+    async def record(self, outcome: Outcome, event: Envelope | None) -> None:
+        if outcome.command_id in self.by_id:
+            return
+        self.by_id[outcome.command_id] = outcome
+        if event is not None:
+            self.events.append(event)
+
+    async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
+        self.counted.extend(counted)
+
+
+@dataclass
+class FakeShelves:
+    refreshed: list[tuple[str, str]] = field(default_factory=list)
+
+    async def refresh(self, changed: Iterable[tuple[str, str]]) -> None:
+        self.refreshed.extend(changed)
+
+
+def number_record(number: str = "+14155550100", tenant: str = "acme", **changes: Any) -> NumberRecord:
+    """An active, SMS-capable, unassigned, unregistered number added at T0, with ``changes``."""
+    record = NumberRecord(
+        number=number,
+        tenant=tenant,
+        sms_capable=True,
+        carrier_profile_id=None,
+        assignee=None,
+        registration="unregistered",
+        lifecycle="active",
+        created_at=T0,
+        updated_at=T0,
+    )
+    return replace(record, **changes)
