@@ -26,6 +26,7 @@ class Greeting(RequestModel):
 
 class GreetingQuery(PageQuery):
     tone: list[str] = Field(default_factory=list, description="Any of these tones.")
+    formal: bool | None = None
 
 
 class GreetingPage(BaseModel):
@@ -282,3 +283,17 @@ async def test_a_service_error_is_answered_with_the_problem_declared_for_it(clie
     body = await answer.json()
     assert answer.status == 409
     assert (body["code"], body["detail"]) == ("already-greeted", "again was greeted already")
+
+
+@pytest.mark.parametrize("value", ["1", "0", "yes", "on", "True", ""])
+async def test_a_query_boolean_is_true_or_false_and_nothing_else(client: Client, value: str) -> None:
+    answer = await client.get(f"/v1/tenants/acme/greetings?formal={value}", headers=bearer())
+    assert answer.status == 422
+    assert (await answer.json())["errors"] == [
+        {"location": "formal", "message": "Input should be true or false"}
+    ]
+
+
+async def test_a_query_boolean_true_is_taken(client: Client) -> None:
+    answer = await client.get("/v1/tenants/acme/greetings?formal=true", headers=bearer())
+    assert answer.status == 200

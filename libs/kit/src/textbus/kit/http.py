@@ -17,6 +17,7 @@ import time
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from types import UnionType
 from typing import Any
 
 from aiohttp import web
@@ -380,17 +381,31 @@ async def read_json(request: web.Request, model: type[BaseModel]) -> BaseModel:
 
 
 def read_query(request: web.Request, model: type[BaseModel]) -> BaseModel:
-    """Validate the query string against ``model``; a list field takes a key repeated or given once."""
+    """Validate the query string against ``model``; a list field takes a key repeated or given once,
+    and a boolean is ``true`` or ``false`` (not 1, 0, yes or on, which pydantic would take)."""
     values: dict[str, Any] = {}
+    wrong: list[dict[str, str]] = []
     for key in request.query:
         items = request.query.getall(key)
         declared = model.model_fields.get(key)
         is_list = declared is not None and typing.get_origin(declared.annotation) is list
         values[key] = items if is_list else items[-1]
+        if declared is not None and _is_boolean(declared.annotation):
+            if values[key] not in ("true", "false"):
+                wrong.append({"location": key, "message": "Input should be true or false"})
+            values[key] = values[key] == "true"
+    if wrong:
+        raise InvalidRequest("the query is not valid", errors=wrong)
     try:
         return model.model_validate(values)
     except ValidationError as error:
         raise InvalidRequest("the query is not valid", errors=_errors(error)) from error
+
+
+def _is_boolean(annotation: Any) -> bool:
+    return annotation is bool or (
+        typing.get_origin(annotation) in (typing.Union, UnionType) and bool in typing.get_args(annotation)
+    )
 
 
 def json_response(
