@@ -82,9 +82,16 @@ async def test_a_user_saved_in_assignments_reaches_the_numbers_read_model(
 ) -> None:
     token = mint(AuthSettings(), subject="admin", tenant="acme", role=Role.ENTERPRISE_ADMIN)
     headers = {"Authorization": f"Bearer {token}"}
+    provider = mint(AuthSettings(), subject="ops", tenant="provider", role=Role.PROVIDER)
     assignees = mongo[f"{isolation}_numbers"]["assignees"]
 
     async with launch("numbers"), launch("assignments") as assignments, aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{assignments}/v1/enterprises",
+            headers={"Authorization": f"Bearer {provider}"},
+            json={"enterprise_id": "acme", "name": "Acme"},
+        ) as answer:
+            assert answer.status == 201, await answer.text()
         async with http.put(
             f"{assignments}/v1/tenants/acme/users/u1",
             headers=headers,
