@@ -48,6 +48,13 @@ class Platform:
             json={"enterprise_id": "acme", "name": "Acme", "settings": {"connector_app": app}},
         )
 
+        async def known_to_numbers() -> bool:
+            status, _ = await self.call("GET", f"{self.numbers}/v1/tenants/acme/numbers?limit=1")
+            return status == 200
+
+        # The numbers service learns of the enterprise from its event; until then acme is a 404 there.
+        await eventually(known_to_numbers, timeout=60)
+
     async def given_users(self, *user_ids: str) -> None:
         for user_id in user_ids:
             await self.ok(

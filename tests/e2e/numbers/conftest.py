@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,6 +61,23 @@ class NumbersApi:
         tenant: str = TENANT,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
+        status, body, _ = await self.exchange(
+            method, path, json=json, data=data, role=role, tenant=tenant, headers=headers
+        )
+        return status, body
+
+    async def exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Any = None,
+        role: str = "admin",
+        tenant: str = TENANT,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, Any, Mapping[str, str]]:
+        """A call, with the answer's headers."""
         async with self.http.request(
             method,
             f"{self.url}{path}",
@@ -69,8 +86,8 @@ class NumbersApi:
             headers={**self.token(role, tenant), **(headers or {})},
         ) as answer:
             if answer.content_type in ("application/json", "application/problem+json"):
-                return answer.status, await answer.json()
-            return answer.status, await answer.text()
+                return answer.status, await answer.json(), answer.headers
+            return answer.status, await answer.text(), answer.headers
 
     async def publish(self, topic: str, payload: Payload, subject: str, tenant: str = TENANT) -> None:
         envelope = Envelope.wrap(payload, source="tests", subject=subject, tenant=tenant)
@@ -108,6 +125,10 @@ class NumbersApi:
         await eventually(lambda: self.db["assignees"].find_one({"_id": f"{TENANT}/group/{group_id}"}))
 
     async def manages_own_numbers(self, value: bool, tenant: str = TENANT) -> None:
+        await self.enterprise(tenant, manages_own_numbers=value)
+
+    async def enterprise(self, tenant: str, *, manages_own_numbers: bool = False) -> None:
+        """The enterprise as the assignments service announces it; until then its tenant is a 404."""
         await self.publish(
             "assignments.events.v1",
             EnterpriseUpserted(
@@ -116,12 +137,12 @@ class NumbersApi:
                 group_texting=True,
                 secure_sms=False,
                 connector_app="unified",
-                manages_own_numbers=value,
+                manages_own_numbers=manages_own_numbers,
             ),
             tenant,
             tenant=tenant,
         )
-        await eventually(lambda: self._has("enterprises", tenant, "manages_own_numbers", value))
+        await eventually(lambda: self._has("enterprises", tenant, "manages_own_numbers", manages_own_numbers))
 
     async def _has(self, collection: str, id_: str, field: str, value: Any) -> bool:
         document = await self.db[collection].find_one({"_id": id_})

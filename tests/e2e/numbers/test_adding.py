@@ -20,6 +20,7 @@ async def test_a_number_is_added_from_country_code_and_national_number(api: Numb
 
 
 async def test_a_number_exists_once_on_the_platform(api: NumbersApi) -> None:
+    await api.enterprise("globex")
     await api.add("4155550100")
     status, problem = await api.call(
         "POST",

@@ -62,6 +62,7 @@ async def test_only_sms_capable_numbers_go_to_known_enabled_assignees(api: Numbe
 
 
 async def test_another_tenants_number_cannot_be_seen_or_assigned(api: NumbersApi) -> None:
+    await api.enterprise("globex")
     await api.add("4155550101")
     status, _ = await api.call("GET", f"/v1/tenants/globex/numbers/{N1}", tenant="globex")
     assert status == 404

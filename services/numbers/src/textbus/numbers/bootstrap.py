@@ -72,6 +72,8 @@ def bootstrap(
         interval_seconds=limits.inactivity_sweep_seconds,
     )
     register_handlers(messaging, read_models, commands, limits.command_batch_size)
+    # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
+    service.api.tenant_exists = read_models.enterprise_exists
     register_number_routes(service.api, inventory, catalog, clock)
     service.on_start += [
         shelves.stock_if_empty,

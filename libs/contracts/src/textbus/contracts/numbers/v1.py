@@ -55,6 +55,13 @@ class AssignNumber(NumberCommand):
 
     assignee: Assignee
     replace: bool = False
+    assignee_in_flight: bool = Field(
+        default=False,
+        description="The requester has just published the assignee's creation on "
+        "assignments.events.v1 and knows it exists: the numbers service waits up to its grace "
+        "period for that event before refusing. Without it an assignee the numbers service does "
+        "not know is refused at once (assignee-unknown).",
+    )
 
 
 class UnassignNumber(NumberCommand):

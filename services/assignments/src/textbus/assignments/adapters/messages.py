@@ -67,6 +67,7 @@ def number_command(tenant: str, assignee: Assignee, request: NumberRequest) -> M
             requested_by=request.requested_by,
             assignee=assignee,
             replace=request.replace,
+            assignee_in_flight=True,
         )
     else:
         command = UnassignNumber(

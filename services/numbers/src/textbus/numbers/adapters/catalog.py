@@ -27,8 +27,11 @@ from textbus.numbers.service.queries import (
     CarrierProfileView,
     ChipView,
     InactivityView,
+    NumberFilter,
     NumberQuery,
     NumberView,
+    SortedFilter,
+    SortKey,
     assignee_key,
 )
 from textbus.numbers.service.selection import Names, Selection
@@ -43,29 +46,30 @@ class MongoCatalog:
         self.shelves = shelves
 
     async def page(self, tenant: str, query: NumberQuery, now: datetime) -> tuple[list[NumberView], int]:
-        selected = await self._selected(tenant, query)
+        selected = await self._selected(tenant, query, query.sort)
         return await self.views(tenant, selected[query.skip : query.skip + query.limit], now), len(selected)
 
     async def stream(
-        self, tenant: str, query: NumberQuery, now: datetime, batch: int = 500
+        self, tenant: str, query: SortedFilter, now: datetime, batch: int = 500
     ) -> AsyncIterator[list[NumberView]]:
         """Every matching number, in the query's order, a batch at a time (for export)."""
-        selected = await self._selected(tenant, query)
+        selected = await self._selected(tenant, query, query.sort)
         for start in range(0, len(selected), batch):
             yield await self.views(tenant, selected[start : start + batch], now)
 
-    async def matching(self, tenant: str, query: NumberQuery) -> list[Document]:
+    async def matching(self, tenant: str, criteria: NumberFilter) -> list[Document]:
         return [
             {"_id": r.number, "assignee_key": assignee_key(r.assignee) if r.assignee else None}
-            for r in await self._selected(tenant, query)
+            for r in await self._selected(tenant, criteria, "number")
         ]
 
-    async def _selected(self, tenant: str, query: NumberQuery) -> list[NumberRecord]:
+    async def _selected(self, tenant: str, criteria: NumberFilter, sort: SortKey) -> list[NumberRecord]:
         selection = Selection(
-            query,
-            anywhere=await self._names(tenant, query.q, query.q) if query.q else None,
-            assignee=await self._names(tenant, query.assignee, None) if query.assignee else None,
-            carrier=await self._names(tenant, None, query.carrier) if query.carrier else None,
+            criteria,
+            anywhere=await self._names(tenant, criteria.q, criteria.q) if criteria.q else None,
+            assignee=await self._names(tenant, criteria.assignee, None) if criteria.assignee else None,
+            carrier=await self._names(tenant, None, criteria.carrier) if criteria.carrier else None,
+            sort=sort,
         )
         return selection.sorted(r for r in await self.shelves.records(tenant) if selection.selects(r))
 

@@ -116,6 +116,9 @@ class ReadModels:
             return AssigneeFacts(exists=False, enabled=False)
         return AssigneeFacts(exists=True, enabled=bool(document.get("enabled", True)))
 
+    async def enterprise_exists(self, tenant: str) -> bool:
+        return await self.enterprises.find_one({"_id": tenant}, {"_id": 1}) is not None
+
     async def manages_own_numbers(self, tenant: str) -> bool:
         document = await self.enterprises.find_one({"_id": tenant})
         return bool(document and document.get("manages_own_numbers"))

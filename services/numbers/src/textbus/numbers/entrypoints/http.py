@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Literal
 
 from aiohttp import web
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from textbus.contracts.common import Assignee
 from textbus.contracts.numbers.v1 import (
@@ -20,27 +18,29 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
-from textbus.kit.http import Api, principal, query_model
-from textbus.kit.problems import InvalidRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from textbus.kit.files import attachment, csv_bytes, read_upload
+from textbus.kit.http import Api, RequestModel, json_response, principal, streaming, tenant_of
+from textbus.kit.problems import InvalidRequest, NotFound
 from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.domain.csv_import import TEMPLATE, MalformedFile, parse_import
 from textbus.numbers.domain.phone import InvalidNumber, NumberRange, number_range, parse_any, parse_number
 from textbus.numbers.service.inventory import Inventory
 from textbus.numbers.service.jobs import JobView
-from textbus.numbers.service.queries import NumberPage, NumberQuery, NumberView
+from textbus.numbers.service.queries import NumberFilter, NumberPage, NumberQuery, NumberView, SortedFilter
 
 TENANT = "/v1/tenants/{tenant}"
 TAGS = ("numbers",)
+JOB_LOCATION = {"Location": "The job: GET it for its progress, and its results once completed."}
 
 
-class NewNumber(BaseModel):
+class NewNumber(RequestModel):
     country_code: int = Field(ge=1, le=999, examples=[1])
     national_number: str = Field(min_length=1, max_length=40, examples=["415 555 0100"])
     sms_capable: bool
     carrier_profile_id: str | None = None
 
 
-class RangeBounds(BaseModel):
+class RangeBounds(RequestModel):
     country_code: int = Field(ge=1, le=999)
     first: str = Field(min_length=1, max_length=40, description="The first national number.")
     last: str = Field(min_length=1, max_length=40, description="The last national number (inclusive).")
@@ -58,7 +58,7 @@ class RangePreview(BaseModel):
     max_size: int
 
 
-class NumberChange(BaseModel):
+class NumberChange(RequestModel):
     carrier_profile_id: str | None = Field(default=None, description="The new carrier profile.")
     clear_carrier_profile: bool = Field(default=False, description="Remove the carrier profile.")
     sms_capable: bool | None = Field(default=None, description="Add (true) or remove (false) SMS capability.")
@@ -72,31 +72,69 @@ class NumberChange(BaseModel):
         return self
 
 
-class Selected(BaseModel):
-    """Which numbers: an explicit list, or every number matching a filter ("Select All")."""
+class Selected(RequestModel):
+    """Which numbers: an explicit list, every number matching a filter ("Select All" of a search),
+    or every number of the enterprise, asked for explicitly."""
 
     numbers: list[str] | None = Field(default=None, max_length=100_000)
-    filter: NumberQuery | None = None
+    filter: NumberFilter | None = Field(default=None, description="At least one criterion.")
+    every_number: bool = Field(default=False, description="Every number of the enterprise.")
+
+    @field_validator("filter")
+    @classmethod
+    def _some_criterion(cls, value: NumberFilter | None) -> NumberFilter | None:
+        if value is not None and value.is_empty:
+            raise ValueError("the filter has no criterion; to select every number, send every_number: true")
+        return value
 
     @model_validator(mode="after")
     def _one_selection(self) -> Selected:
-        if (self.numbers is None) == (self.filter is None):
-            raise ValueError("give either numbers or filter")
+        if [self.numbers is not None, self.filter is not None, self.every_number].count(True) != 1:
+            raise ValueError("give exactly one of numbers, filter or every_number: true")
         return self
+
+    def chosen(self) -> list[str] | NumberFilter:
+        """The numbers named, in E.164, or the criteria (none for every number)."""
+        if self.numbers is not None:
+            return _e164_list(self.numbers)
+        return self.filter or NumberFilter()
 
 
 class BulkChange(Selected, NumberChange):
     pass
 
 
-class NewAssignee(BaseModel):
+class NewAssignee(RequestModel):
     kind: Literal["user", "group"]
     id: str = Field(min_length=1, max_length=200)
     replace: bool = Field(default=False, description="Move the number if it is assigned to someone else.")
 
 
-class JobQuery(BaseModel):
-    results: bool = False
+class JobQuery(RequestModel):
+    results: bool = Field(default=False, description="Include every number's result (once completed).")
+
+
+class ImportQuery(RequestModel):
+    carrier_profile_id: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The carrier profile of every imported number, for a raw text/csv body "
+        "(a multipart upload gives it as a form field).",
+    )
+
+
+IMPORT_CONTENT = {
+    "text/csv": {"type": "string", "description": "The file itself (see the template)."},
+    "multipart/form-data": {
+        "type": "object",
+        "required": ["file"],
+        "additionalProperties": False,
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "The CSV file (see the template)."},
+            "carrier_profile_id": {"type": "string", "description": "The carrier profile of every number."},
+        },
+    },
+}
 
 
 def _e164(raw: str) -> str:
@@ -122,12 +160,22 @@ def register_number_routes(
     api: Api, inventory: Inventory, catalog: MongoCatalog, clock: Callable[[], datetime]
 ) -> None:
     settings = inventory.settings
+    api.path_parameter(
+        "number",
+        "The phone number, E.164 (+14155550100); other common formats are read too.",
+        minLength=1,
+        maxLength=40,
+    )
+    api.path_parameter("job_id", "The job's id, from the answer that started it.", minLength=1, maxLength=100)
 
     async def number_view(tenant: str, number: str) -> NumberView:
         view = await catalog.view(tenant, number, clock())
         if view is None:
             raise NotFound(f"{number} is not in this enterprise's inventory", number=number)
         return view
+
+    def accepted(tenant: str, job: JobView) -> web.Response:
+        return json_response(job, 202, headers={"Location": f"/v1/tenants/{tenant}/jobs/{job.job_id}"})
 
     @api.post(
         f"{TENANT}/numbers",
@@ -139,7 +187,7 @@ def register_number_routes(
         responses={409: "Already on the platform, or released"},
     )
     async def add_number(request: web.Request, body: NewNumber) -> NumberView:
-        tenant, who = request.match_info["tenant"], principal(request)
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         try:
             number = parse_number(body.country_code, body.national_number)
@@ -160,31 +208,35 @@ def register_number_routes(
     @api.get(
         f"{TENANT}/numbers",
         summary="Find numbers: quick search, column and Services filters",
+        query=NumberQuery,
         response=NumberPage,
         tags=TAGS,
     )
-    async def find_numbers(request: web.Request) -> NumberPage:
-        tenant = request.match_info["tenant"]
-        principal(request).require_tenant(tenant)
-        query = query_model(request, NumberQuery)
-        items, total = await catalog.page(tenant, query, clock())
+    async def find_numbers(request: web.Request, query: NumberQuery) -> NumberPage:
+        items, total = await catalog.page(tenant_of(request), query, clock())
         return NumberPage(items=items, total=total, skip=query.skip, limit=query.limit)
 
-    @api.get(f"{TENANT}/numbers/export", summary="Export numbers as CSV (any filter)", tags=TAGS)
-    async def export_numbers(request: web.Request) -> web.StreamResponse:
-        tenant = request.match_info["tenant"]
-        principal(request).require_tenant(tenant)
-        query = query_model(request, NumberQuery)
+    @api.get(
+        f"{TENANT}/numbers/export",
+        summary="Export numbers as CSV (any filter)",
+        query=SortedFilter,
+        tags=TAGS,
+        response_content_type="text/csv",
+        response_headers={"Content-Disposition": "attachment, named numbers-<tenant>.csv"},
+    )
+    async def export_numbers(request: web.Request, query: SortedFilter) -> web.StreamResponse:
+        tenant = tenant_of(request)
         response = web.StreamResponse(
             headers={
                 "Content-Type": "text/csv; charset=utf-8",
-                "Content-Disposition": f'attachment; filename="numbers-{tenant}.csv"',
+                "Content-Disposition": attachment(f"numbers-{tenant}.csv"),
             }
         )
         await response.prepare(request)
-        await response.write(_csv_rows([EXPORT_HEADER]))
+        streaming(request)
+        await response.write(csv_bytes([EXPORT_HEADER]))
         async for batch in catalog.stream(tenant, query, clock()):
-            await response.write(_csv_rows(_export_row(v) for v in batch))
+            await response.write(csv_bytes(_export_row(v) for v in batch))
         await response.write_eof()
         return response
 
@@ -196,9 +248,7 @@ def register_number_routes(
         responses={404: "Not in this enterprise's inventory"},
     )
     async def get_number(request: web.Request) -> NumberView:
-        tenant = request.match_info["tenant"]
-        principal(request).require_tenant(tenant)
-        return await number_view(tenant, _e164(request.match_info["number"]))
+        return await number_view(tenant_of(request), _e164(request.match_info["number"]))
 
     @api.patch(
         f"{TENANT}/numbers/{{number}}",
@@ -209,7 +259,7 @@ def register_number_routes(
         responses={404: "Not in this enterprise's inventory", 409: "Assigned (capability), or released"},
     )
     async def update_number(request: web.Request, body: NumberChange) -> NumberView:
-        tenant, who = request.match_info["tenant"], principal(request)
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         number = _e164(request.match_info["number"])
         await inventory.require_profile(tenant, body.carrier_profile_id)
@@ -233,7 +283,7 @@ def register_number_routes(
         responses={404: "Not in this enterprise's inventory", 409: "Assigned, or released"},
     )
     async def delete_number(request: web.Request) -> web.Response:
-        tenant, who = request.match_info["tenant"], principal(request)
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         number = _e164(request.match_info["number"])
         await inventory.change(tenant, DeleteNumber(number=number, requested_by=who.subject))
@@ -248,13 +298,13 @@ def register_number_routes(
         responses={
             404: "Not in this enterprise's inventory",
             409: "Not SMS capable, assigned already, released, or the assignee is disabled",
-            422: "No such assignee in this enterprise",
+            422: "No such assignee in this enterprise (refused at once), or an invalid request",
         },
     )
     async def assign(request: web.Request, body: NewAssignee) -> NumberView:
-        tenant, who = request.match_info["tenant"], principal(request)
-        who.require_tenant(tenant)
+        tenant, who = tenant_of(request), principal(request)
         number = _e164(request.match_info["number"])
+        # Not assignee_in_flight: the caller cannot know of an assignee the read model has not seen.
         await inventory.change(
             tenant,
             AssignNumber(
@@ -274,8 +324,7 @@ def register_number_routes(
         responses={404: "Not in this enterprise's inventory", 409: "Not assigned"},
     )
     async def unassign(request: web.Request) -> NumberView:
-        tenant, who = request.match_info["tenant"], principal(request)
-        who.require_tenant(tenant)
+        tenant, who = tenant_of(request), principal(request)
         number = _e164(request.match_info["number"])
         await inventory.change(tenant, UnassignNumber(number=number, requested_by=who.subject))
         return await number_view(tenant, number)
@@ -288,7 +337,7 @@ def register_number_routes(
         responses={409: "Tier limit reached, or released"},
     )
     async def register(request: web.Request) -> NumberView:
-        tenant, who = request.match_info["tenant"], principal(request)
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         number = _e164(request.match_info["number"])
         await inventory.change(tenant, RegisterNumber(number=number, requested_by=who.subject))
@@ -301,8 +350,7 @@ def register_number_routes(
         response=RangePreview,
         tags=TAGS,
     )
-    async def preview_range(request: web.Request, body: RangeBounds) -> RangePreview:
-        principal(request).require_tenant(request.match_info["tenant"])
+    async def preview_range(_: web.Request, body: RangeBounds) -> RangePreview:
         block = _range(body, settings.max_range_size)
         return RangePreview(
             first=block.first, last=block.last, size=block.size, max_size=settings.max_range_size
@@ -315,58 +363,60 @@ def register_number_routes(
         response=JobView,
         status=202,
         tags=TAGS,
+        response_headers=JOB_LOCATION,
     )
-    async def add_range(request: web.Request, body: NewRange) -> JobView:
-        tenant, who = request.match_info["tenant"], principal(request)
+    async def add_range(request: web.Request, body: NewRange) -> web.Response:
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         block = _range(body, settings.max_range_size)
         await inventory.require_profile(tenant, body.carrier_profile_id)
-        return await inventory.jobs.start(
+        job = await inventory.jobs.start(
             tenant=tenant,
             kind="range",
             requested_by=who.subject,
             numbers=[{"number": n} for n in block.numbers()],
             params={"sms_capable": body.sms_capable, "carrier_profile_id": body.carrier_profile_id},
         )
+        return accepted(tenant, job)
 
     @api.get(
-        f"{TENANT}/number-imports/template", summary="The CSV template for imports", public=True, tags=TAGS
+        f"{TENANT}/number-imports/template",
+        summary="The CSV template for imports",
+        public=True,
+        tags=TAGS,
+        response_content_type="text/csv",
     )
     async def import_template(_: web.Request) -> web.Response:
         return web.Response(
             text=TEMPLATE,
             content_type="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="numbers-template.csv"'},
+            headers={"Content-Disposition": attachment("numbers-template.csv")},
         )
 
     @api.post(
         f"{TENANT}/number-imports",
-        summary="Import numbers from a CSV file (a job)",
+        summary="Import numbers from a CSV file, sent raw or as the file of a form (a job)",
+        query=ImportQuery,
+        content=IMPORT_CONTENT,
         response=JobView,
         status=202,
         tags=TAGS,
-        responses={
-            413: "File over the size limit",
-            415: "Not text/csv",
-            422: "Malformed file, or unknown carrier profile",
-        },
+        response_headers=JOB_LOCATION,
+        responses={422: "Malformed file, unknown form field, or unknown carrier profile"},
     )
-    async def import_numbers(request: web.Request) -> JobView:
-        tenant, who = request.match_info["tenant"], principal(request)
+    async def import_numbers(request: web.Request, query: ImportQuery) -> web.Response:
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
-        if request.content_type != "text/csv":
-            raise UnsupportedMediaType("send the file as text/csv")
-        if (request.content_length or 0) > settings.max_import_bytes:
-            raise PayloadTooLarge(f"the file is over {settings.max_import_bytes} bytes")
-        profile = request.query.get("carrier_profile_id") or None
+        upload = await read_upload(request, media_type="text/csv", max_bytes=settings.max_import_bytes)
+        profile = import_carrier_profile(query, upload.fields)
         await inventory.require_profile(tenant, profile)
         try:
             rows = parse_import(
-                await request.read(), max_bytes=settings.max_import_bytes, max_rows=settings.max_import_rows
+                upload.content, max_bytes=settings.max_import_bytes, max_rows=settings.max_import_rows
             )
         except MalformedFile as error:
             raise InvalidRequest(str(error)) from error
-        return await inventory.jobs.start(
+        job = await inventory.jobs.start(
             tenant=tenant,
             kind="import",
             requested_by=who.subject,
@@ -382,6 +432,7 @@ def register_number_routes(
             ],
             params={"carrier_profile_id": profile},
         )
+        return accepted(tenant, job)
 
     @api.post(
         f"{TENANT}/numbers/bulk-update",
@@ -390,18 +441,18 @@ def register_number_routes(
         response=JobView,
         status=202,
         tags=TAGS,
+        response_headers=JOB_LOCATION,
         responses={
             404: "Some numbers are not this enterprise's",
             409: "Capability change with assigned numbers (named)",
         },
     )
-    async def bulk_update(request: web.Request, body: BulkChange) -> JobView:
-        tenant, who = request.match_info["tenant"], principal(request)
+    async def bulk_update(request: web.Request, body: BulkChange) -> web.Response:
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
         await inventory.require_profile(tenant, body.carrier_profile_id)
-        numbers = _e164_list(body.numbers) if body.numbers is not None else None
-        selected = await inventory.select(tenant, numbers, body.filter)
-        return await inventory.bulk(
+        selected = await inventory.select(tenant, body.chosen())
+        job = await inventory.bulk(
             tenant,
             "update",
             who.subject,
@@ -409,6 +460,7 @@ def register_number_routes(
             refuse_assigned=body.sms_capable is not None,
             params=body.model_dump(include={"carrier_profile_id", "clear_carrier_profile", "sms_capable"}),
         )
+        return accepted(tenant, job)
 
     @api.post(
         f"{TENANT}/numbers/bulk-delete",
@@ -417,30 +469,45 @@ def register_number_routes(
         response=JobView,
         status=202,
         tags=TAGS,
+        response_headers=JOB_LOCATION,
         responses={404: "Some numbers are not this enterprise's", 409: "Assigned numbers (named)"},
     )
-    async def bulk_delete(request: web.Request, body: Selected) -> JobView:
-        tenant, who = request.match_info["tenant"], principal(request)
+    async def bulk_delete(request: web.Request, body: Selected) -> web.Response:
+        tenant, who = tenant_of(request), principal(request)
         await inventory.require_manager(who, tenant)
-        numbers = _e164_list(body.numbers) if body.numbers is not None else None
-        selected = await inventory.select(tenant, numbers, body.filter)
-        return await inventory.bulk(tenant, "delete", who.subject, selected, refuse_assigned=True)
+        selected = await inventory.select(tenant, body.chosen())
+        job = await inventory.bulk(tenant, "delete", who.subject, selected, refuse_assigned=True)
+        return accepted(tenant, job)
 
     @api.get(
         f"{TENANT}/jobs/{{job_id}}",
         summary="A job's progress, and its results once completed",
+        query=JobQuery,
         response=JobView,
         tags=TAGS,
         responses={404: "No such job"},
     )
-    async def get_job(request: web.Request) -> JobView:
-        tenant = request.match_info["tenant"]
-        principal(request).require_tenant(tenant)
-        with_results = query_model(request, JobQuery).results
-        view = await inventory.jobs.view(request.match_info["job_id"], tenant, with_results=with_results)
+    async def get_job(request: web.Request, query: JobQuery) -> JobView:
+        view = await inventory.jobs.view(
+            request.match_info["job_id"], tenant_of(request), with_results=query.results
+        )
         if view is None:
             raise NotFound("no such job")
         return view
+
+
+def import_carrier_profile(query: ImportQuery, fields: Mapping[str, str]) -> str | None:
+    """The import's carrier profile: the form's field, or the query's for a raw body; once."""
+    unknown = sorted(fields.keys() - {"carrier_profile_id"})
+    if unknown:
+        raise InvalidRequest(
+            "the form has fields this import does not take; send file and, optionally, carrier_profile_id",
+            errors=[{"location": f"form.{name}", "message": "Unknown form field"} for name in unknown],
+        )
+    form_profile = fields.get("carrier_profile_id") or None
+    if form_profile is not None and query.carrier_profile_id is not None:
+        raise InvalidRequest("give carrier_profile_id once: as a form field or in the query, not both")
+    return form_profile or query.carrier_profile_id
 
 
 def _range(body: RangeBounds, max_size: int) -> NumberRange:
@@ -484,9 +551,3 @@ def _export_row(view: NumberView) -> list[str]:
         view.last_activity_at.isoformat() if view.last_activity_at else "",
         view.inactivity.release_at.date().isoformat() if view.inactivity else "",
     ]
-
-
-def _csv_rows(rows: object) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)  # type: ignore[arg-type]
-    return buffer.getvalue().encode()

@@ -41,7 +41,7 @@ from textbus.numbers.service.lifecycle import INACTIVITY
 from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position, Shelves
 
 SOURCE = "numbers"
-# An assignee created a moment ago may not have reached our read model yet
+# An assignee whose creation is in flight may not have reached our read model yet
 # (its event and the command travel on different topics): wait this long for it.
 ASSIGNEE_GRACE = timedelta(seconds=10)
 
@@ -175,10 +175,12 @@ class CommandHandler:
         return profile is None or await self.facts.profile_known(tenant, profile)
 
     async def _assignee_facts(self, envelope: Envelope, command: AssignNumber) -> AssigneeFacts:
+        """What the read model knows of the assignee; only for an assignee in flight (its requester
+        published its creation) does an unknown one get the grace period to arrive."""
         deadline = envelope.time + ASSIGNEE_GRACE
         while True:
             facts = await self.facts.assignee_facts(envelope.tenant, command.assignee)
-            if facts.exists or self.clock() >= deadline:
+            if facts.exists or not command.assignee_in_flight or self.clock() >= deadline:
                 return facts
             await asyncio.sleep(0.2)
 

@@ -23,7 +23,7 @@ from textbus.kit.problems import Conflict, Forbidden, InvalidRequest, NotFound, 
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.service.jobs import CommandPublisher, JobKind, Jobs, JobView
 from textbus.numbers.service.ports import Outcome, Outcomes
-from textbus.numbers.service.queries import NumberQuery
+from textbus.numbers.service.queries import NumberFilter
 
 Document = dict[str, Any]
 
@@ -34,7 +34,7 @@ _INVALID = {"carrier-profile-unknown", "assignee-unknown", "unknown-command"}
 class Selection(Protocol):
     async def numbers_of(self, tenant: str, numbers: list[str]) -> dict[str, Document]: ...
 
-    async def matching(self, tenant: str, query: NumberQuery) -> list[Document]: ...
+    async def matching(self, tenant: str, criteria: NumberFilter) -> list[Document]: ...
 
 
 class Knowledge(Protocol):
@@ -89,18 +89,18 @@ class Inventory:
             command_id=str(command_id),
         )
 
-    async def select(
-        self, tenant: str, numbers: list[str] | None, query: NumberQuery | None
-    ) -> list[Document]:
-        """The numbers a bulk request names: an explicit list (all must be the tenant's) or a filter."""
-        if numbers is not None:
-            found = await self.selection.numbers_of(tenant, numbers)
-            missing = [n for n in numbers if n not in found]
+    async def select(self, tenant: str, chosen: list[str] | NumberFilter) -> list[Document]:
+        """The numbers a bulk request names: an explicit list (all must be the tenant's), or those a
+        filter matches (an empty one: every number; the API lets a caller ask for that only
+        explicitly)."""
+        if isinstance(chosen, NumberFilter):
+            selected = await self.selection.matching(tenant, chosen)
+        else:
+            found = await self.selection.numbers_of(tenant, chosen)
+            missing = [n for n in chosen if n not in found]
             if missing:
                 raise NotFound("some numbers are not in this enterprise's inventory", numbers=missing)
-            selected = [found[n] for n in dict.fromkeys(numbers)]
-        else:
-            selected = await self.selection.matching(tenant, query or NumberQuery())
+            selected = [found[n] for n in dict.fromkeys(chosen)]
         if len(selected) > self.settings.max_bulk_numbers:
             raise InvalidRequest(
                 f"{len(selected)} numbers selected; at most {self.settings.max_bulk_numbers} at once"

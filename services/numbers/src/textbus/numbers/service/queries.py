@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from textbus.contracts.common import Assignee
+from textbus.kit.http import PageQuery, RequestModel
 
 
 class ServicesFilter(StrEnum):
@@ -34,8 +35,9 @@ SortKey = Literal[
 ]
 
 
-class NumberQuery(BaseModel):
-    """Quick search across every column, column filters (AND), the Services filter, sort, page."""
+class NumberFilter(RequestModel):
+    """Which numbers: quick search across every column, column filters (AND), the Services filter.
+    A filter with no criterion selects every number."""
 
     q: str | None = Field(default=None, description="Quick search: number in any format, assignee, carrier.")
     number: str | None = Field(default=None, description="The number contains this (digits or text).")
@@ -43,9 +45,20 @@ class NumberQuery(BaseModel):
     carrier: str | None = Field(default=None, description="The carrier or profile name contains this.")
     services: list[ServicesFilter] = Field(default_factory=list, description="Any of these chip groups.")
     lifecycle: Literal["active", "released"] | None = None
-    sort: SortKey = "number"
-    skip: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.q or self.number or self.assignee or self.carrier or self.services or self.lifecycle)
+
+
+class SortedFilter(NumberFilter):
+    """Which numbers, in which order (the export's query)."""
+
+    sort: SortKey = Field(default="number", description="The column to sort by; a leading - reverses.")
+
+
+class NumberQuery(SortedFilter, PageQuery):
+    """A page of the numbers a filter selects, in order."""
 
 
 class AssigneeView(BaseModel):

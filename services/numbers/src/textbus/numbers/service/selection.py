@@ -12,7 +12,7 @@ from typing import Any
 
 from textbus.numbers.domain.numbers import NumberRecord
 from textbus.numbers.domain.phone import search_digits
-from textbus.numbers.service.queries import NumberQuery, ServicesFilter, assignee_key
+from textbus.numbers.service.queries import NumberFilter, ServicesFilter, SortKey, assignee_key
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,15 @@ class Names:
 
 @dataclass(frozen=True)
 class Selection:
-    """A query with its name filters resolved. ``anywhere`` is the quick search's (number, assignee,
-    carrier); ``assignee`` and ``carrier`` are the column filters'. All filters combine with AND."""
+    """A filter with its name criteria resolved, and an order. ``anywhere`` is the quick search's
+    (number, assignee, carrier); ``assignee`` and ``carrier`` are the column filters'. All criteria
+    combine with AND."""
 
-    query: NumberQuery
+    query: NumberFilter
     anywhere: Names | None = None
     assignee: Names | None = None
     carrier: Names | None = None
+    sort: SortKey = "number"
 
     def selects(self, record: NumberRecord) -> bool:
         query, key = self.query, _assignee(record)
@@ -54,14 +56,14 @@ class Selection:
         return not (query.lifecycle and record.lifecycle != query.lifecycle)
 
     def sorted(self, records: Iterable[NumberRecord]) -> list[NumberRecord]:
-        """The records in the query's order, the number breaking ties; a missing value sorts first
+        """The records in ``sort`` order, the number breaking ties; a missing value sorts first
         ascending and last descending."""
-        field = self.query.sort.lstrip("-")
+        field = self.sort.lstrip("-")
         value = _SORT_VALUES[field]
         return sorted(
             records,
             key=lambda r: (value(r) is not None, value(r) or "", r.number),
-            reverse=self.query.sort.startswith("-"),
+            reverse=self.sort.startswith("-"),
         )
 
 
