@@ -45,13 +45,10 @@ async def test_the_provider_creates_enterprises_and_alone_changes_their_sms_sett
         "connector_app": "unified",
         "manages_own_numbers": False,
     }
-    assert (
-        again.status,
-        again.content_type,
-        again.body["code"] if "code" in again.body else again.body["type"],
-    ) == (
+    assert (again.status, again.content_type, again.body["status"], again.body["type"]) == (
         409,
         "application/problem+json",
+        409,
         "https://textbus.dev/problems/enterprise-exists",
     )
     assert by_admin.status == 403
@@ -67,7 +64,84 @@ async def test_the_provider_creates_enterprises_and_alone_changes_their_sms_sett
     assert [e["enterprise_id"] for e in listed["items"]] == ["acme"]
 
 
+async def test_a_misspelled_setting_is_refused_by_name_and_creates_no_enterprise(
+    assignments: Assignments,
+) -> None:
+    misspelled = await assignments.call(
+        "POST",
+        "/v1/enterprises",
+        token=PROVIDER,
+        json={"enterprise_id": "x", "name": "X", "settings": {"manage_own_numbers": True}},
+    )
+    unknown_field = await assignments.call(
+        "POST", "/v1/enterprises", token=PROVIDER, json={"enterprise_id": "x", "name": "X", "tier": "gold"}
+    )
+
+    assert (misspelled.status, misspelled.content_type) == (422, "application/problem+json")
+    assert [e["location"] for e in misspelled.body["errors"]] == ["settings.manage_own_numbers"]
+    assert [e["location"] for e in unknown_field.body["errors"]] == ["tier"]
+    assert (await assignments.ok("GET", "/v1/enterprises", token=PROVIDER))["total"] == 0
+    assert (await assignments.call("GET", "/v1/tenants/x/enterprise", token=PROVIDER)).status == 404
+
+
+async def test_a_skip_beyond_the_bound_is_refused_on_both_lists(assignments: Assignments) -> None:
+    await assignments.given_enterprise()
+    answers = [
+        await assignments.call("GET", path, token=PROVIDER, params={"skip": str(skip)})
+        for path in ("/v1/enterprises", "/v1/tenants/acme/users")
+        for skip in (2**63, 10**9 + 1)
+    ]
+    within = await assignments.call("GET", "/v1/tenants/acme/users", token=PROVIDER, params={"skip": "1000"})
+
+    assert [(a.status, a.body["errors"][0]["location"]) for a in answers] == [(422, "skip")] * 4
+    assert (within.status, within.body["items"]) == (200, [])
+
+
+async def test_a_boolean_sent_as_a_number_is_refused(assignments: Assignments) -> None:
+    await assignments.given_enterprise()
+    user = await assignments.call(
+        "PUT",
+        "/v1/tenants/acme/users/ann",
+        json={"display_name": "Ann", "sign_in_name": "ann@acme.test", "enabled": 0},
+    )
+    settings = await assignments.call(
+        "PATCH", "/v1/tenants/acme/sms-settings", token=PROVIDER, json={"secure_sms": 0}
+    )
+    created = await assignments.call(
+        "POST",
+        "/v1/enterprises",
+        token=PROVIDER,
+        json={"enterprise_id": "globex", "name": "Globex", "settings": {"group_texting": 1}},
+    )
+
+    assert [(a.status, a.body["errors"][0]["location"]) for a in (user, settings, created)] == [
+        (422, "enabled"),
+        (422, "secure_sms"),
+        (422, "settings.group_texting"),
+    ]
+    assert (await assignments.call("GET", "/v1/tenants/acme/users/ann")).status == 404
+    assert (await assignments.ok("GET", "/v1/tenants/acme/sms-settings"))["secure_sms"] is False
+
+
+async def test_a_blank_name_or_an_overlong_user_id_is_a_422(assignments: Assignments) -> None:
+    await assignments.given_enterprise()
+    blank = await assignments.call(
+        "PUT", "/v1/tenants/acme/users/ann", json={"display_name": "  ", "sign_in_name": "ann@acme.test"}
+    )
+    overlong = await assignments.call(
+        "PUT",
+        f"/v1/tenants/acme/users/{'a' * 201}",
+        json={"display_name": "A", "sign_in_name": "a@acme.test"},
+    )
+
+    assert [(a.status, a.body["errors"][0]["location"]) for a in (blank, overlong)] == [
+        (422, "display_name"),
+        (422, "user_id"),
+    ]
+
+
 async def test_users_come_from_the_api_and_from_directory_events(assignments: Assignments) -> None:
+    await assignments.given_enterprise()
     await assignments.given_users("ann")
     published = Envelope.wrap(
         DirectoryUserPublished(user_id="bob", display_name="Bob Roe", sign_in_name="bob@acme.test"),

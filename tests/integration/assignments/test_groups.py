@@ -119,6 +119,7 @@ async def test_deleting_a_group_unassigns_its_numbers_and_frees_its_name(assignm
 
 async def test_bad_input_is_a_problem_and_writes_nothing(assignments: Assignments) -> None:
     await assignments.given_enterprise()
+    await assignments.given_enterprise("globex")
     await assignments.given_users("ann", "bob")
     await assignments.given_users("gus", tenant="globex")
     await assignments.publish_number_event(NumberAdded(state=state(N3, None)), N3, tenant="globex")
@@ -139,6 +140,7 @@ async def test_bad_input_is_a_problem_and_writes_nothing(assignments: Assignment
         "name in use": {"name": "  SALES ", "owner_user_id": "ann"},
         "another tenant's number": {"name": "Ops", "owner_user_id": "ann", "numbers": [N1, N3]},
         "not a number": {"name": "Ops", "owner_user_id": "ann", "numbers": ["555-0101"]},
+        "misspelled field": {"name": "Ops", "owner_user_id": "ann", "member_ids": ["bob"]},
     }
     answers = {
         why: await assignments.call("POST", "/v1/tenants/acme/groups", json=body)
@@ -158,9 +160,11 @@ async def test_bad_input_is_a_problem_and_writes_nothing(assignments: Assignment
         "name in use": (409, "application/problem+json"),
         "another tenant's number": (422, "application/problem+json"),
         "not a number": (422, "application/problem+json"),
+        "misspelled field": (422, "application/problem+json"),
     }
     assert answers["unknown member"].body["user_ids"] == ["zed"]
     assert answers["another tenant's number"].body["numbers"] == [N3]
+    assert [e["location"] for e in answers["misspelled field"].body["errors"]] == ["member_ids"]
     assert other_admin.status == 403
     groups = await assignments.ok("GET", "/v1/tenants/acme/groups")
     assert [g["name"] for g in groups["items"]] == ["Sales"]
@@ -171,7 +175,11 @@ async def test_bad_input_is_a_problem_and_writes_nothing(assignments: Assignment
     renamed = await assignments.call(
         "PATCH", f"/v1/tenants/acme/groups/{ops['group_id']}", json={"name": "sales"}
     )
+    misspelled_patch = await assignments.call(
+        "PATCH", f"/v1/tenants/acme/groups/{ops['group_id']}", json={"members_ad": ["bob"]}
+    )
     assert renamed.status == 409
+    assert (misspelled_patch.status, misspelled_patch.body["errors"][0]["location"]) == (422, "members_ad")
 
 
 async def _no_commands(assignments: Assignments) -> bool:
@@ -261,3 +269,18 @@ async def test_finding_groups_by_quick_search_and_column_filters(assignments: As
     assert await names(sort="name", limit="1", skip="1") == (["Sales"], 3)
     bad = await assignments.call("GET", "/v1/tenants/acme/groups", params={"members_gt": "many"})
     assert (bad.status, bad.content_type) == (422, "application/problem+json")
+
+
+async def test_an_unknown_query_parameter_on_group_search_is_refused_by_name(
+    assignments: Assignments,
+) -> None:
+    await assignments.given_enterprise()
+    await assignments.given_users("ann")
+    await assignments.ok("POST", "/v1/tenants/acme/groups", json={"name": "Sales", "owner_user_id": "ann"})
+
+    misspelled = await assignments.call("GET", "/v1/tenants/acme/groups", params={"nmae": "Nothing"})
+    deep = await assignments.call("GET", "/v1/tenants/acme/groups", params={"skip": str(2**63)})
+
+    assert (misspelled.status, misspelled.content_type) == (422, "application/problem+json")
+    assert [e["location"] for e in misspelled.body["errors"]] == ["nmae"]
+    assert (deep.status, deep.body["errors"][0]["location"]) == (422, "skip")

@@ -45,18 +45,26 @@ async def test_duplicated_and_replayed_numbers_events_never_count_a_change_twice
     assert [(n["number"], n["state"]) for n in ann["numbers"]] == [(N1, "assigned")]
 
 
-async def test_completing_a_task_records_who_and_when_and_switching_app_stops_legacy_tasks(
-    assignments: Assignments,
-) -> None:
-    await assignments.given_enterprise(app="legacy")
-    await assignments.given_users("ann")
-    await assignments.publish_number_event(NumberAssigned(state=state(N1, ANN)), N1)
-
-    async def open_task() -> dict[str, Any] | None:
+async def open_task(assignments: Assignments) -> dict[str, Any]:
+    async def found() -> dict[str, Any] | None:
         tasks = await assignments.ok("GET", "/v1/tenants/acme/sync-tasks", params={"status": "open"})
         return tasks["items"][0] if tasks["items"] else None
 
-    task = await eventually(open_task)
+    return await eventually(found)
+
+
+async def given_an_open_task(assignments: Assignments) -> dict[str, Any]:
+    """A legacy-app enterprise whose user ann was just given a number."""
+    await assignments.given_enterprise(app="legacy")
+    await assignments.given_users("ann")
+    await assignments.publish_number_event(NumberAssigned(state=state(N1, ANN)), N1)
+    return await open_task(assignments)
+
+
+async def test_completing_a_task_records_who_and_when_and_switching_app_stops_legacy_tasks(
+    assignments: Assignments,
+) -> None:
+    task = await given_an_open_task(assignments)
     completed = await assignments.ok("POST", f"/v1/tenants/acme/sync-tasks/{task['task_id']}/complete")
     assert (completed["status"], completed["completed_by"], completed["change_count"]) == (
         "completed",
@@ -66,7 +74,7 @@ async def test_completing_a_task_records_who_and_when_and_switching_app_stops_le
     assert completed["completed_at"] is not None
 
     await assignments.publish_number_event(NumberUnassigned(state=state(N1, None), previous_assignee=ANN), N1)
-    second = await eventually(open_task)
+    second = await open_task(assignments)
     assert second["task_id"] == "sync-sms-app-2"
 
     await assignments.ok(
@@ -82,3 +90,19 @@ async def test_completing_a_task_records_who_and_when_and_switching_app_stops_le
     missing = await assignments.call("POST", "/v1/tenants/acme/sync-tasks/sync-sms-app-9/complete")
     cancelled = await assignments.call("POST", "/v1/tenants/acme/sync-tasks/sync-sms-app-2/complete")
     assert (missing.status, cancelled.status) == (404, 409)
+
+
+async def test_completing_a_completed_task_is_a_409_whose_status_stays_the_http_status(
+    assignments: Assignments,
+) -> None:
+    task = await given_an_open_task(assignments)
+    path = f"/v1/tenants/acme/sync-tasks/{task['task_id']}/complete"
+    await assignments.ok("POST", path)
+    again = await assignments.call("POST", path)
+
+    assert (again.status, again.content_type) == (409, "application/problem+json")
+    assert (again.body["status"], again.body["code"], again.body["task_status"]) == (
+        409,
+        "sync-task-not-open",
+        "completed",
+    )

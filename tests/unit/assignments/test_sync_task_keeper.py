@@ -120,8 +120,12 @@ async def test_changes_after_the_admin_completed_a_task_go_to_the_next_one(
         ("sync-sms-app-2", "open", ["e2"]),
         ("sync-sms-app-1", "completed", ["e1"]),
     ]
-    with pytest.raises(TaskNotOpen):
+    with pytest.raises(TaskNotOpen) as refused:
         await sync_tasks.complete_task(ports, tenant="acme", task_id="sync-sms-app-1", completed_by="admin")
+    assert (refused.value.to_json()["status"], refused.value.extensions) == (
+        409,
+        {"task_status": "completed"},
+    )
 
     await sync_tasks.on_assignments_event(
         ports,

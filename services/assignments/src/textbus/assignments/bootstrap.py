@@ -35,6 +35,8 @@ def bootstrap(settings: ServiceSettings | None = None) -> Service:
         completions=completions,
         locks=KeyedLocks(),
     )
+    # Every /v1/tenants/{tenant} route answers 404 for an enterprise the provider has not created.
+    service.api.tenant_exists = enterprises.exists
     register_routes(service.api, ports)
     register_handlers(service.messaging, ports)
 

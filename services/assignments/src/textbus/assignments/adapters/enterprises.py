@@ -24,6 +24,9 @@ class MongoEnterprises:
         document = await self.collection.find_one({"_id": enterprise_id})
         return Enterprise.model_validate(fields(document)) if document else None
 
+    async def exists(self, enterprise_id: str) -> bool:
+        return await self.collection.find_one({"_id": enterprise_id}, {"_id": 1}) is not None
+
     async def create(self, enterprise: Enterprise, *, correlation_id: str | None) -> bool:
         document = {"_id": enterprise.enterprise_id, **enterprise.model_dump()}
         outbox = outbox_entries([messages.enterprise_upserted(enterprise, correlation_id)])

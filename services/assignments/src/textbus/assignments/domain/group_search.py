@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from textbus.assignments.domain.groups import MAX_MEMBERS
+
 SortKey = Literal["name", "-name", "owner", "-owner", "members", "-members", "created_at", "-created_at"]
 
 
@@ -31,31 +33,35 @@ class GroupRow(BaseModel):
     created_at: datetime
 
 
-class GroupQuery(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class GroupSearch(BaseModel):
+    """What to find and in what order; the page is asked for apart."""
+
+    model_config = ConfigDict(frozen=True)
 
     q: str | None = Field(default=None, max_length=200, description="Quick search across every column.")
     name: str | None = Field(default=None, max_length=200, description="Group name contains.")
     owner: str | None = Field(default=None, max_length=200, description="Owner contains.")
     number: str | None = Field(default=None, max_length=40, description="A group number contains.")
     member: str | None = Field(default=None, max_length=200, description="A member's name contains.")
-    members_eq: int | None = Field(default=None, ge=0, description="Member count equals.")
-    members_gt: int | None = Field(default=None, ge=0, description="Member count greater than.")
-    members_lt: int | None = Field(default=None, ge=0, description="Member count less than.")
-    sort: SortKey = "name"
-    skip: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
+    members_eq: int | None = Field(default=None, ge=0, le=MAX_MEMBERS, description="Member count equals.")
+    members_gt: int | None = Field(
+        default=None, ge=0, le=MAX_MEMBERS, description="Member count greater than."
+    )
+    members_lt: int | None = Field(default=None, ge=0, le=MAX_MEMBERS, description="Member count less than.")
+    sort: SortKey = Field(default="name", description="The column to sort by; a leading - sorts descending.")
 
 
-def search(rows: Iterable[GroupRow], query: GroupQuery) -> tuple[list[GroupRow], int]:
+def search(
+    rows: Iterable[GroupRow], query: GroupSearch, *, skip: int, limit: int
+) -> tuple[list[GroupRow], int]:
     """The page of rows matching every filter, in the asked order, and how many match in all."""
     matching = [row for row in rows if _matches(row, query)]
     field = query.sort.lstrip("-")
     matching.sort(key=lambda row: _sort_value(row, field), reverse=query.sort.startswith("-"))
-    return matching[query.skip : query.skip + query.limit], len(matching)
+    return matching[skip : skip + limit], len(matching)
 
 
-def _matches(row: GroupRow, query: GroupQuery) -> bool:
+def _matches(row: GroupRow, query: GroupSearch) -> bool:
     checks = [
         query.q is None or _quick(row, query.q),
         query.name is None or _contains(row.name, query.name),

@@ -6,14 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.domain.number_requests import NumberEntry, NumberRequest, entries
-from textbus.assignments.service.errors import (
-    DisabledUsers,
-    EnterpriseNotFound,
-    ForeignNumbers,
-    UnknownUsers,
-)
+from textbus.assignments.service.errors import DisabledUsers, ForeignNumbers, UnknownUsers
 from textbus.assignments.service.ports import Ports
 from textbus.contracts.common import Assignee
+from textbus.kit.problems import EnterpriseNotFound
 
 # How many times a use case re-reads and retries when another writer got there first.
 ATTEMPTS = 3

@@ -7,13 +7,6 @@ from collections.abc import Iterable
 from textbus.kit.problems import Conflict, InvalidRequest, NotFound
 
 
-class EnterpriseNotFound(NotFound):
-    code, title = "enterprise-not-found", "No such enterprise"
-
-    def __init__(self, enterprise_id: str) -> None:
-        super().__init__(f"there is no enterprise {enterprise_id!r}; the provider creates it first")
-
-
 class EnterpriseExists(Conflict):
     code, title = "enterprise-exists", "The enterprise exists already"
 
@@ -88,7 +81,8 @@ class TaskNotOpen(Conflict):
     code, title = "sync-task-not-open", "The sync task is not open"
 
     def __init__(self, task_id: str, status: str) -> None:
-        super().__init__(f"sync task {task_id!r} is {status}", status=status)
+        # Not "status": that member is the answer's HTTP status.
+        super().__init__(f"sync task {task_id!r} is {status}", task_status=status)
 
 
 class ConcurrentChange(Conflict):

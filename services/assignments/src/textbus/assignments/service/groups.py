@@ -16,7 +16,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict
 
 from textbus.assignments.domain import groups as rules
-from textbus.assignments.domain.group_search import GroupQuery, GroupRow, search
+from textbus.assignments.domain.group_search import GroupRow, GroupSearch, search
 from textbus.assignments.domain.groups import Group, GroupRuleBroken, MembershipChange
 from textbus.assignments.domain.number_requests import NumberEntry, entries
 from textbus.assignments.domain.users import User
@@ -199,7 +199,9 @@ async def group_view(ports: Ports, group: Group) -> GroupView:
     return _view(group, list(current.values()), users)
 
 
-async def find_groups(ports: Ports, tenant: str, query: GroupQuery) -> tuple[list[GroupView], int]:
+async def find_groups(
+    ports: Ports, tenant: str, query: GroupSearch, *, skip: int, limit: int
+) -> tuple[list[GroupView], int]:
     """The tenant's groups matching the quick search and column filters, one page of them."""
     await require_enterprise(ports, tenant)
     groups = await ports.groups.of_tenant(tenant)
@@ -212,7 +214,7 @@ async def find_groups(ports: Ports, tenant: str, query: GroupQuery) -> tuple[lis
         g.group_id: _view(g, entries(g.requests, held.get(g.group_id, []), outcomes), users) for g in groups
     }
     rows = [_row(view) for view in views.values()]
-    page, total = search(rows, query)
+    page, total = search(rows, query, skip=skip, limit=limit)
     return [views[row.group_id] for row in page], total
 
 

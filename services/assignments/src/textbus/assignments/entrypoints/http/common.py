@@ -5,25 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import BaseModel, Field, StringConstraints
-
-from textbus.kit.http import principal
+from pydantic import StringConstraints
 
 TENANT = "/v1/tenants/{tenant}"
-E164 = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{1,14}$")]
-UserId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-class Page(BaseModel):
-    skip: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
-
-
-def tenant_of(request: web.Request) -> str:
-    """The path's tenant, once the caller is allowed to act on it."""
-    tenant = request.match_info["tenant"]
-    principal(request).require_tenant(tenant)
-    return tenant
+E164_PATTERN = r"^\+[1-9]\d{1,14}$"
+E164 = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
+USER_ID_MAX_LENGTH = 200
+UserId = Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]
 
 
 def correlation_id(request: web.Request) -> str | None:

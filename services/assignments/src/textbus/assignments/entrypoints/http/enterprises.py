@@ -11,19 +11,24 @@ from textbus.assignments.domain.enterprises import (
     SmsSettings,
     SmsSettingsChange,
 )
-from textbus.assignments.entrypoints.http.common import TENANT, Page, correlation_id, tenant_of
+from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
 from textbus.assignments.service import enterprises as use_cases
 from textbus.assignments.service.assignees import require_enterprise
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, principal, query_model
+from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("enterprises",)
 
 
-class EnterpriseBody(BaseModel):
+# Its own model: the stored SmsSettings stay tolerant of fields old documents may carry.
+class SettingsBody(RequestModel, SmsSettings):
+    """The SMS settings an enterprise starts with; a misspelled setting is refused, not left off."""
+
+
+class EnterpriseBody(RequestModel):
     enterprise_id: str = Field(pattern=ENTERPRISE_ID_PATTERN, description="The tenant id tokens carry.")
     name: str = Field(min_length=1, max_length=200)
-    settings: SmsSettings = Field(default_factory=SmsSettings)
+    settings: SettingsBody = Field(default_factory=SettingsBody)
 
 
 class EnterpriseList(BaseModel):
@@ -47,14 +52,19 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
             ports,
             enterprise_id=body.enterprise_id,
             name=body.name,
-            settings=body.settings,
+            settings=SmsSettings.model_validate(body.settings.model_dump()),
             correlation_id=correlation_id(request),
         )
 
-    @api.get("/v1/enterprises", summary="The enterprises (provider only)", response=EnterpriseList, tags=TAGS)
-    async def list_enterprises(request: web.Request) -> EnterpriseList:
+    @api.get(
+        "/v1/enterprises",
+        summary="The enterprises (provider only)",
+        query=PageQuery,
+        response=EnterpriseList,
+        tags=TAGS,
+    )
+    async def list_enterprises(request: web.Request, page: PageQuery) -> EnterpriseList:
         principal(request).require_provider()
-        page = query_model(request, Page)
         items, total = await ports.enterprises.list(skip=page.skip, limit=page.limit)
         return EnterpriseList(items=items, total=total)
 
@@ -63,7 +73,6 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
         summary="The caller's enterprise and its SMS settings",
         response=Enterprise,
         tags=TAGS,
-        responses={404: "No such enterprise"},
     )
     async def get_enterprise(request: web.Request) -> Enterprise:
         return await require_enterprise(ports, tenant_of(request))
@@ -73,7 +82,6 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
         summary="The enterprise's SMS settings (read-only for enterprise admins)",
         response=SmsSettings,
         tags=TAGS,
-        responses={404: "No such enterprise"},
     )
     async def get_sms_settings(request: web.Request) -> SmsSettings:
         return (await require_enterprise(ports, tenant_of(request))).settings
@@ -84,7 +92,7 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
         body=SmsSettingsChange,
         response=SmsSettings,
         tags=TAGS,
-        responses={404: "No such enterprise", 409: "Changed by another request meanwhile"},
+        responses={409: "Changed by another request meanwhile"},
     )
     async def change_sms_settings(request: web.Request, body: SmsSettingsChange) -> SmsSettings:
         tenant = tenant_of(request)

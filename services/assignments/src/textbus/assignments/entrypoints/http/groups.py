@@ -5,13 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from textbus.assignments.domain.group_search import GroupQuery
+from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import MAX_MEMBERS, MAX_NAME_LENGTH, MAX_NUMBERS
-from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id, tenant_of
+from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
 from textbus.assignments.service import groups as use_cases
 from textbus.assignments.service.groups import GroupView
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, principal, query_model
+from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("groups",)
 GROUP = f"{TENANT}/groups/{{group_id}}"
@@ -22,20 +22,24 @@ BAD_INPUT = {
 }
 
 
-class GroupBody(BaseModel):
+class GroupBody(RequestModel):
     name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH, description="Unique in the tenant.")
     owner_user_id: UserId
     member_user_ids: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
     numbers: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
 
 
-class GroupPatch(BaseModel):
+class GroupPatch(RequestModel):
     name: str | None = Field(default=None, min_length=1, max_length=MAX_NAME_LENGTH)
     owner_user_id: UserId | None = None
     members_add: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
     members_remove: list[UserId] = Field(default_factory=list, max_length=MAX_MEMBERS)
     numbers_add: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
     numbers_remove: list[E164] = Field(default_factory=list, max_length=MAX_NUMBERS)
+
+
+class GroupQuery(PageQuery, GroupSearch):
+    """The quick search, column filters and sort of the groups table, and a page of it."""
 
 
 class GroupList(BaseModel):
@@ -68,12 +72,14 @@ def register_group_routes(api: Api, ports: Ports) -> None:
     @api.get(
         f"{TENANT}/groups",
         summary="Find groups: quick search (q), column filters (AND), sorting and a page",
+        query=GroupQuery,
         response=GroupList,
         tags=TAGS,
     )
-    async def find_groups(request: web.Request) -> GroupList:
-        tenant = tenant_of(request)
-        items, total = await use_cases.find_groups(ports, tenant, query_model(request, GroupQuery))
+    async def find_groups(request: web.Request, query: GroupQuery) -> GroupList:
+        items, total = await use_cases.find_groups(
+            ports, tenant_of(request), query, skip=query.skip, limit=query.limit
+        )
         return GroupList(items=items, total=total)
 
     @api.get(GROUP, summary="An SMS group", response=GroupView, tags=TAGS, responses={404: "No such group"})

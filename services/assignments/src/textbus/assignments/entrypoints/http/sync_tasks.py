@@ -8,11 +8,11 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from textbus.assignments.domain.sync_tasks import SyncChange, SyncTask
-from textbus.assignments.entrypoints.http.common import TENANT, correlation_id, tenant_of
+from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
 from textbus.assignments.service import sync_tasks as use_cases
 from textbus.assignments.service.ports import Ports
 from textbus.contracts.assignments.v1 import SyncTaskKind, SyncTaskStatus
-from textbus.kit.http import Api, principal, query_model
+from textbus.kit.http import Api, PageQuery, principal, tenant_of
 
 TAGS = ("sync tasks",)
 
@@ -52,24 +52,21 @@ class SyncTaskList(BaseModel):
     total: int
 
 
-class SyncTaskQuery(BaseModel):
+class SyncTaskQuery(PageQuery):
     status: list[SyncTaskStatus] = Field(default_factory=list, description="Any of these (default: all).")
-    skip: int = Field(default=0, ge=0)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 def register_sync_task_routes(api: Api, ports: Ports) -> None:
     @api.get(
         f"{TENANT}/sync-tasks",
         summary="Open and completed sync tasks, newest first, with the changes each covers",
+        query=SyncTaskQuery,
         response=SyncTaskList,
         tags=TAGS,
     )
-    async def list_tasks(request: web.Request) -> SyncTaskList:
-        tenant = tenant_of(request)
-        query = query_model(request, SyncTaskQuery)
+    async def list_tasks(request: web.Request, query: SyncTaskQuery) -> SyncTaskList:
         tasks, total = await use_cases.list_tasks(
-            ports, tenant, statuses=set(query.status), skip=query.skip, limit=query.limit
+            ports, tenant_of(request), statuses=set(query.status), skip=query.skip, limit=query.limit
         )
         return SyncTaskList(items=[SyncTaskView.of(t) for t in tasks], total=total)
 

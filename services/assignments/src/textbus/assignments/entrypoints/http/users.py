@@ -6,20 +6,26 @@ from aiohttp import web
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from textbus.assignments.domain.users import User
-from textbus.assignments.entrypoints.http.common import E164, TENANT, Page, correlation_id, tenant_of
+from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
 from textbus.assignments.service import users as use_cases
 from textbus.assignments.service.ports import Ports
 from textbus.assignments.service.users import UserView
-from textbus.kit.http import Api, json_response, principal, query_model
+from textbus.kit.http import Api, PageQuery, RequestModel, json_response, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
 
 TAGS = ("users",)
 PERSONAL = f"{TENANT}/users/{{user_id}}/numbers/{{number}}"
 
 
-class UserBody(BaseModel):
-    display_name: str = Field(min_length=1, max_length=200)
-    sign_in_name: str = Field(min_length=1, max_length=320, description="E-mail or sign-in name.")
+# Not blank: the stored user refuses a name of spaces, which would otherwise be a 500.
+NOT_BLANK = r"\S"
+
+
+class UserBody(RequestModel):
+    display_name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
+    sign_in_name: str = Field(
+        min_length=1, max_length=320, pattern=NOT_BLANK, description="E-mail or sign-in name."
+    )
     enabled: bool = True
 
 
@@ -28,17 +34,30 @@ class UserList(BaseModel):
     total: int
 
 
-class AssignQuery(BaseModel):
+class AssignQuery(RequestModel):
     replace: bool = Field(
         default=False, description="Take the number from its current assignee (change the assignment)."
     )
 
 
-def _number(request: web.Request) -> str:
+NUMBER = TypeAdapter(E164)
+USER_ID = TypeAdapter(UserId)
+
+
+def _path_value(request: web.Request, name: str, adapter: TypeAdapter[str], how: str) -> str:
+    """A path parameter checked as its description says (the kit checks only the tenant)."""
     try:
-        return TypeAdapter(E164).validate_python(request.match_info["number"])
+        return adapter.validate_python(request.match_info[name])
     except ValidationError as error:
-        raise InvalidRequest("the number must be in E.164 form, e.g. +14155550100") from error
+        raise InvalidRequest(f"{name}: {how}", errors=[{"location": name, "message": how}]) from error
+
+
+def _number(request: web.Request) -> str:
+    return _path_value(request, "number", NUMBER, "a number in E.164 form, e.g. +14155550100")
+
+
+def _user_id(request: web.Request) -> str:
+    return _path_value(request, "user_id", USER_ID, "a user id has 1 to 200 characters")
 
 
 def register_user_routes(api: Api, ports: Ports) -> None:
@@ -53,7 +72,7 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         return await use_cases.save_user(
             ports,
             tenant=tenant_of(request),
-            user_id=request.match_info["user_id"],
+            user_id=_user_id(request),
             display_name=body.display_name,
             sign_in_name=body.sign_in_name,
             enabled=body.enabled,
@@ -68,30 +87,29 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such user in this tenant"},
     )
     async def get_user(request: web.Request) -> UserView:
-        return await use_cases.user_view(ports, tenant_of(request), request.match_info["user_id"])
+        return await use_cases.user_view(ports, tenant_of(request), _user_id(request))
 
-    @api.get(f"{TENANT}/users", summary="The tenant's users", response=UserList, tags=TAGS)
-    async def list_users(request: web.Request) -> UserList:
-        tenant = tenant_of(request)
-        page = query_model(request, Page)
-        items, total = await ports.users.list(tenant, skip=page.skip, limit=page.limit)
+    @api.get(f"{TENANT}/users", summary="The tenant's users", query=PageQuery, response=UserList, tags=TAGS)
+    async def list_users(request: web.Request, page: PageQuery) -> UserList:
+        items, total = await ports.users.list(tenant_of(request), skip=page.skip, limit=page.limit)
         return UserList(items=items, total=total)
 
     @api.put(
         PERSONAL,
         summary="Assign a personal number to the user (replace=true: change its assignee to the user)",
+        query=AssignQuery,
         response=UserView,
         status=202,
         tags=TAGS,
         responses={404: "No such user or enterprise", 422: "Invalid number or another tenant's number"},
     )
-    async def assign_number(request: web.Request) -> web.Response:
+    async def assign_number(request: web.Request, query: AssignQuery) -> web.Response:
         view = await use_cases.assign_personal_number(
             ports,
             tenant=tenant_of(request),
-            user_id=request.match_info["user_id"],
+            user_id=_user_id(request),
             number=_number(request),
-            replace=query_model(request, AssignQuery).replace,
+            replace=query.replace,
             requested_by=principal(request).subject,
         )
         return json_response(view, 202)
@@ -108,7 +126,7 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         view = await use_cases.unassign_personal_number(
             ports,
             tenant=tenant_of(request),
-            user_id=request.match_info["user_id"],
+            user_id=_user_id(request),
             number=_number(request),
             requested_by=principal(request).subject,
         )
