@@ -4,10 +4,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import CollectorRegistry
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, SecretStr
 
 from textbus.kit.auth import Role, mint
-from textbus.kit.http import Api, create_app, principal
+from textbus.kit.http import Api, RequestModel, create_app, principal
 from textbus.kit.problems import Conflict
 from textbus.kit.settings import AuthSettings
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 AUTH = AuthSettings(jwt_key=SecretStr("k" * 32))
 
 
-class Greeting(BaseModel):
+class Greeting(RequestModel):
     name: str = Field(min_length=1)
 
 
