@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 
@@ -50,3 +50,22 @@ async def read_records(bootstrap: str, topic: str, count: int, timeout: float = 
         await consumer.stop()
     assert len(records) >= count, f"{len(records)} of {count} records on {topic}"
     return records
+
+
+async def run_bounded(*argv: str, timeout: float, **options: Any) -> tuple[int | None, str]:
+    """Run a command as a subprocess of this event loop (in-process services keep serving meanwhile):
+    its exit code, None when it ran out of time, and all it printed."""
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        **options,
+    )
+    try:
+        output, _ = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        process.kill()
+        output, _ = await process.communicate()
+        return None, output.decode(errors="replace")
+    return process.returncode, output.decode(errors="replace")
