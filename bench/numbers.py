@@ -160,6 +160,11 @@ def searched_number(i: int) -> Document:
     return stored_document(f"+1{SEARCH_START + i}", TENANT, sms_capable=i % 10 != 0, assignee=assignee)
 
 
+def the_enterprise() -> Document:
+    """The enterprises read model's entry for the bench tenant: without it, its routes are 404s."""
+    return {"_id": TENANT, "tenant": TENANT, "name": "Bench", "manages_own_numbers": False}
+
+
 def known_assignees() -> list[Document]:
     """The assignees read model for the searched numbers, as the service learns it from events."""
     named = [("user", f"u-{i:02d}", name) for i, name in enumerate(USER_NAMES)]
@@ -535,6 +540,7 @@ class Run:
         baselines follow on the same database once the service has stopped."""
         async with self._scratch() as (db, settings):
             self.operations.database = settings.database_name
+            await db["enterprises"].insert_one(the_enterprise())
             service = bootstrap(settings, limits_for(self.sizes))
             self.operations.watch_kafka(service.messaging)
             token = mint(

@@ -67,3 +67,16 @@ def test_the_replace_flag_and_group_filters_are_declared_query_parameters(docume
         "skip",
         "limit",
     }
+
+
+def test_every_route_under_a_tenant_documents_its_404_for_an_unknown_enterprise(
+    document: dict[str, Any],
+) -> None:
+    not_found = {
+        f"{method} {path}": operation["responses"]["404"]["description"]
+        for path, operations in document["paths"].items()
+        if path.startswith("/v1/tenants/{tenant}")
+        for method, operation in operations.items()
+    }
+
+    assert [route for route, text in not_found.items() if "enterprise" not in text] == []

@@ -82,7 +82,13 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         )
         return GroupList(items=items, total=total)
 
-    @api.get(GROUP, summary="An SMS group", response=GroupView, tags=TAGS, responses={404: "No such group"})
+    @api.get(
+        GROUP,
+        summary="An SMS group",
+        response=GroupView,
+        tags=TAGS,
+        responses={404: "No such group or enterprise"},
+    )
     async def get_group(request: web.Request) -> GroupView:
         return await use_cases.get_group(ports, tenant_of(request), request.match_info["group_id"])
 
@@ -114,7 +120,7 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         summary="Delete an SMS group: its numbers are unassigned and become available again",
         status=204,
         tags=TAGS,
-        responses={404: "No such group"},
+        responses={404: "No such group or enterprise"},
     )
     async def delete_group(request: web.Request) -> web.Response:
         await use_cases.delete_group(

@@ -75,7 +75,7 @@ def register_sync_task_routes(api: Api, ports: Ports) -> None:
         summary="A sync task",
         response=SyncTaskView,
         tags=TAGS,
-        responses={404: "No such task"},
+        responses={404: "No such task or enterprise"},
     )
     async def get_task(request: web.Request) -> SyncTaskView:
         task = await use_cases.get_task(ports, tenant_of(request), request.match_info["task_id"])
@@ -86,7 +86,10 @@ def register_sync_task_routes(api: Api, ports: Ports) -> None:
         summary="Complete a task once the connector app is synced (records who and when)",
         response=SyncTaskView,
         tags=TAGS,
-        responses={404: "No such task", 409: "The task is completed or cancelled already"},
+        responses={
+            404: "No such task or enterprise",
+            409: "The task is completed or cancelled already (task_status says which)",
+        },
     )
     async def complete_task(request: web.Request) -> SyncTaskView:
         task = await use_cases.complete_task(

@@ -84,7 +84,7 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         summary="A directory user with their personal numbers and their groups",
         response=UserView,
         tags=TAGS,
-        responses={404: "No such user in this tenant"},
+        responses={404: "No such user or enterprise"},
     )
     async def get_user(request: web.Request) -> UserView:
         return await use_cases.user_view(ports, tenant_of(request), _user_id(request))
@@ -120,7 +120,7 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         response=UserView,
         status=202,
         tags=TAGS,
-        responses={404: "No such user, or the user does not have the number"},
+        responses={404: "No such user or enterprise, or the user does not have the number"},
     )
     async def unassign_number(request: web.Request) -> web.Response:
         view = await use_cases.unassign_personal_number(
