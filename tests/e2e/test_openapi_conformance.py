@@ -2,9 +2,9 @@
 not describe (status, media type, headers, body schema).
 
 Both services run in-process over real Kafka and the real database; schemathesis runs as its CLI in a
-subprocess so that the services keep serving from this event loop. An enterprise is created first and
-the tenant path parameter is fixed to it, so that tenant routes reach their handlers rather than stopping
-at "no such enterprise".
+subprocess so that the services keep serving from this event loop. An enterprise with a user, a group
+and a number is made first, and the path parameters are fixed to them, so that routes reach their
+handlers rather than stopping at "no such enterprise" or "no such user".
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ EVERY_PHASE = "--phases=examples,coverage,fuzzing"
 # Runs side by side, each a process: schemathesis's own workers are threads, and two threads in
 # hypothesis's ast.parse crash CPython 3.11.7 ("AST constructor recursion depth mismatch").
 RUNS = {
-    # The seeded tenant, every phase that needs no links between operations; reads and writes apart.
+    # What the seeding made, every phase that needs no links between operations; reads and writes apart.
     "reads": ("seeded", "--include-method=GET", EVERY_PHASE, "--max-examples=8", f"--max-time={BUDGET}"),
     "writes": ("seeded", "--exclude-method=GET", EVERY_PHASE, "--max-examples=8", f"--max-time={BUDGET}"),
     # A few cases with any tenant, valid or not: refused before any handler (404, 422), never a 500.
@@ -59,13 +59,14 @@ def numbers_limits() -> NumbersSettings:
     return NumbersSettings(max_range_size=20, max_import_rows=20, max_import_bytes=4096)
 
 
-def write_configs(directory: Path, token: str) -> dict[str, Path]:
+def write_configs(directory: Path, token: str, seeded: dict[str, str]) -> dict[str, Path]:
     """schemathesis.toml files with what the CLI has no option for: a provider token and, for the
-    seeded runs, the tenant."""
+    seeded runs, the path parameters of what the seeding made."""
     auth = f'[auth.openapi.bearer]\nbearer = "{token}"\n'
+    fixed = "".join(f'"path.{name}" = "{value}"\n' for name, value in seeded.items())
     configs = {"any": directory / "any.toml", "seeded": directory / "seeded.toml"}
     configs["any"].write_text(auth)
-    configs["seeded"].write_text(f'{auth}\n[parameters]\n"path.tenant" = "{TENANT}"\n')
+    configs["seeded"].write_text(f"{auth}\n[parameters]\n{fixed}")
     return configs
 
 
@@ -75,20 +76,36 @@ async def document(http: aiohttp.ClientSession, url: str) -> dict[str, Any]:
         return await answer.json()  # type: ignore[no-any-return]
 
 
-async def seed(http: aiohttp.ClientSession, platform: Platform, headers: dict[str, str]) -> None:
-    """The enterprise, created as a provider would, and known to the numbers service too."""
-    async with http.post(
+async def seed(http: aiohttp.ClientSession, platform: Platform) -> dict[str, str]:
+    """An enterprise known to both services, with a user, a group and the user's number, made as a
+    provider would: the path parameters that name them, so that routes reach their handlers."""
+
+    async def call(method: str, url: str, body: Any = None) -> Any:
+        async with http.request(method, url, json=body) as answer:
+            assert answer.status < 300, (method, url, answer.status, await answer.text())
+            return await answer.json()
+
+    tenant = f"{platform.assignments}/v1/tenants/{TENANT}"
+    await call(
+        "POST",
         f"{platform.assignments}/v1/enterprises",
-        headers=headers,
-        json={"enterprise_id": TENANT, "name": "Conformance", "settings": {"manages_own_numbers": True}},
-    ) as answer:
-        assert answer.status == 201, await answer.text()
+        {"enterprise_id": TENANT, "name": "Conformance", "settings": {"manages_own_numbers": True}},
+    )
 
     async def numbers_knows_it() -> bool:
-        async with http.get(f"{platform.numbers}/v1/tenants/{TENANT}/numbers", headers=headers) as answer:
+        async with http.get(f"{platform.numbers}/v1/tenants/{TENANT}/numbers") as answer:
             return answer.status == 200
 
     await eventually(numbers_knows_it, timeout=60)
+    await call(
+        "POST",
+        f"{platform.numbers}/v1/tenants/{TENANT}/numbers",
+        {"country_code": 1, "national_number": "4155550100", "sms_capable": True},
+    )
+    await call("PUT", f"{tenant}/users/ann", {"display_name": "Ann Lee", "sign_in_name": "ann@example.test"})
+    group = await call("POST", f"{tenant}/groups", {"name": "Front desk", "owner_user_id": "ann"})
+    await call("PUT", f"{tenant}/users/ann/numbers/+14155550100")
+    return {"tenant": TENANT, "user_id": "ann", "group_id": group["group_id"], "number": "+14155550100"}
 
 
 async def run_schemathesis(config: Path, url: str, *options: str) -> tuple[int | None, str]:
@@ -115,15 +132,14 @@ async def test_both_services_answer_as_their_openapi_documents_say(
     platform: Platform, tmp_path: Path
 ) -> None:
     token = mint(AuthSettings(), subject="provider-ops", tenant="provider", role=Role.PROVIDER)
-    configs = write_configs(tmp_path, token)
     services = {"numbers": platform.numbers, "assignments": platform.assignments}
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
         for url in services.values():
             raw = await document(http, url)
             assert raw["openapi"].startswith("3.1")
             # Raises on a document that is not valid OpenAPI 3.1.
             schemathesis.openapi.from_dict(raw).validate()
-        await seed(http, platform, {"Authorization": f"Bearer {token}"})
+        configs = write_configs(tmp_path, token, await seed(http, platform))
 
     runs = [(service, run) for service in services for run in RUNS]
     results = await asyncio.gather(
