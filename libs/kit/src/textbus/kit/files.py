@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from textbus.kit.problems import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 
@@ -19,6 +20,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # An E.164 number is digits after a plus: a spreadsheet reads it as a number, never as a formula.
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
 _UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+# What aiohttp's multipart reader raises on a body that breaks its boundaries, headers or transfer encoding.
+_MALFORMED = (ValueError, RuntimeError, BadHttpMessage)
 
 
 def safe_cell(value: str) -> str:
@@ -63,9 +66,19 @@ async def read_upload(
         raise UnsupportedMediaType(
             f"send the file as {media_type}, or as the field {file_field!r} of multipart/form-data"
         )
+    try:
+        reader = await request.multipart()
+    except (KeyError, ValueError) as error:
+        raise UnsupportedMediaType("multipart/form-data needs a boundary of 70 characters at most") from error
+    try:
+        return await _read_form(reader, max_bytes, file_field)
+    except _MALFORMED as error:
+        raise InvalidRequest(f"the multipart body is malformed: {error}") from error
+
+
+async def _read_form(reader: MultipartReader, max_bytes: int, file_field: str) -> Upload:
     content: bytes | None = None
     fields: dict[str, str] = {}
-    reader = await request.multipart()
     while (part := await reader.next()) is not None:
         if not isinstance(part, BodyPartReader) or not part.name:
             raise InvalidRequest("every part of the form needs a name")
