@@ -42,7 +42,7 @@ from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.bootstrap import bootstrap
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.domain.numbers import Assignee, NumberRecord
-from textbus.numbers.domain.phone import search_digits
+from textbus.search import search_digits
 
 Document = dict[str, Any]
 

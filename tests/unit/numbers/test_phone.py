@@ -7,7 +7,6 @@ from textbus.numbers.domain.phone import (
     number_range,
     parse_any,
     parse_number,
-    search_digits,
 )
 
 pytestmark = pytest.mark.unit
@@ -150,28 +149,6 @@ def test_a_national_number_is_read_in_the_default_country() -> None:
 def test_parse_any_refuses_what_is_not_a_valid_number(text: str) -> None:
     with pytest.raises(InvalidNumber):
         parse_any(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "digits"),
-    [
-        ("(415) 555", "415555"),
-        ("415-555-01", "41555501"),
-        ("+1 415", "1415"),
-        ("415.555.0100", "4155550100"),
-        (" 555 ", "555"),
-        ("+14155550100", "14155550100"),
-    ],
-)
-def test_a_search_for_part_of_a_phone_number_gives_its_digits(text: str, digits: str) -> None:
-    assert search_digits(text) == digits
-
-
-@pytest.mark.parametrize(
-    "text", ["Ann", "acme carrier", "", "   ", "41", "+1 ()", "415 Ann", "415/555", "Room 415"]
-)
-def test_a_search_that_is_not_a_phone_number_gives_no_digits(text: str) -> None:
-    assert search_digits(text) is None
 
 
 def test_a_range_counts_its_numbers_on_the_national_number() -> None:

@@ -7,7 +7,7 @@ import pytest
 from textbus.numbers.adapters.shelves import PARTITIONS, command_partition, pack, shelf_id, unpack
 from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.queries import NumberFilter, ServicesFilter
-from textbus.numbers.service.selection import Names, Selection, number_contains
+from textbus.numbers.service.selection import Names, Selection
 
 pytestmark = pytest.mark.unit
 
@@ -48,21 +48,6 @@ INVENTORY = [
 
 def selected(selection: Selection) -> list[str]:
     return [r.number for r in selection.sorted(r for r in INVENTORY if selection.selects(r))]
-
-
-@pytest.mark.parametrize(
-    ("typed", "number", "found"),
-    [
-        ("(212) 400-1", "+12124001000", True),
-        ("+1 212 400", "+12124001000", True),
-        ("212.400.10", "+12124001000", True),
-        ("4001", "+12124001000", True),
-        ("310", "+12124001000", False),
-        ("+1212", "+12124001000", True),
-    ],
-)
-def test_a_number_is_found_however_it_is_typed(typed: str, number: str, found: bool) -> None:
-    assert number_contains(number, typed) is found
 
 
 def test_the_quick_search_finds_a_number_an_assignee_or_a_carrier() -> None:

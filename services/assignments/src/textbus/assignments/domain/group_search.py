@@ -7,7 +7,6 @@ greater than, less than). Every filter given must match (AND).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
@@ -15,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from textbus.assignments.domain.groups import MAX_MEMBERS
+from textbus.search import number_contains, text_contains
 
 SortKey = Literal["name", "-name", "owner", "-owner", "members", "-members", "created_at", "-created_at"]
 
@@ -64,10 +64,10 @@ def search(
 def _matches(row: GroupRow, query: GroupSearch) -> bool:
     checks = [
         query.q is None or _quick(row, query.q),
-        query.name is None or _contains(row.name, query.name),
-        query.owner is None or _contains(row.owner, query.owner),
-        query.member is None or any(_contains(m, query.member) for m in row.member_names),
-        query.number is None or any(_number_contains(n, query.number) for n in row.numbers),
+        query.name is None or text_contains(row.name, query.name),
+        query.owner is None or text_contains(row.owner, query.owner),
+        query.member is None or any(text_contains(m, query.member) for m in row.member_names),
+        query.number is None or any(number_contains(n, query.number) for n in row.numbers),
         query.members_eq is None or row.member_count == query.members_eq,
         query.members_gt is None or row.member_count > query.members_gt,
         query.members_lt is None or row.member_count < query.members_lt,
@@ -77,22 +77,12 @@ def _matches(row: GroupRow, query: GroupSearch) -> bool:
 
 def _quick(row: GroupRow, text: str) -> bool:
     return (
-        _contains(row.name, text)
-        or _contains(row.owner, text)
-        or _contains(str(row.member_count), text)
-        or any(_contains(m, text) for m in row.member_names)
-        or any(_number_contains(n, text) for n in row.numbers)
+        text_contains(row.name, text)
+        or text_contains(row.owner, text)
+        or text_contains(str(row.member_count), text)
+        or any(text_contains(m, text) for m in row.member_names)
+        or any(number_contains(n, text) for n in row.numbers)
     )
-
-
-def _contains(value: str, text: str) -> bool:
-    return text.strip().casefold() in value.casefold()
-
-
-def _number_contains(number: str, text: str) -> bool:
-    """Numbers match as typed or by their digits alone (so "415 555" finds +14155550100)."""
-    digits = re.sub(r"\D", "", text)
-    return _contains(number, text) or (bool(digits) and digits in re.sub(r"\D", "", number))
 
 
 def _sort_value(row: GroupRow, field: str) -> tuple[object, ...]:

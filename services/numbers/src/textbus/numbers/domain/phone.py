@@ -1,4 +1,4 @@
-"""Phone numbers as the portal takes them: one number, a block of numbers, a quick-search term.
+"""Phone numbers as the portal takes them: one number, a block of numbers.
 
 Validity is phonenumbers' `is_valid_number`, which checks a number's shape against its country's
 numbering plan and not whether it is in service, so fictional numbers such as +1 415 555 0100
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
 
+from textbus.search import is_phone_punctuation
+
 _DIGITS = frozenset("0123456789")
-_PUNCTUATION = frozenset("-.()")
 _COUNTRY_CODE = re.compile(r"[0-9]{1,3}")
 _E164 = re.compile(r"\+[1-9][0-9]+")
-_MIN_SEARCH_DIGITS = 3
 
 
 class InvalidNumber(ValueError):
@@ -52,16 +52,6 @@ def parse_any(text: str, default_country_code: int | None = None) -> str:
             f"'{written}' is not a valid number with its country code first; "
             "write it in international form, such as +1 415 555 0100."
         ) from None
-
-
-def search_digits(text: str) -> str | None:
-    """For the quick search: the digits of `text` if it looks like (part of) a phone number in any
-    common format ('(415) 555', '415-555-01', '+1 415'), else None (e.g. 'Ann', 'acme carrier').
-    Must be at least 3 digits and contain only digits and phone punctuation ( +-.() and spaces)."""
-    if not all(char in _DIGITS or char == "+" or _is_punctuation(char) for char in text):
-        return None
-    digits = "".join(char for char in text if char in _DIGITS)
-    return digits if len(digits) >= _MIN_SEARCH_DIGITS else None
 
 
 @dataclass(frozen=True)
@@ -209,7 +199,7 @@ def _checked_characters(text: str) -> str:
         raise InvalidNumber("No phone number was given.")
     body = written.removeprefix("+")
     for char in body:
-        if char not in _DIGITS and not _is_punctuation(char):
+        if char not in _DIGITS and not is_phone_punctuation(char):
             raise InvalidNumber(
                 f"'{written}' contains {char!r}; a phone number may only hold digits, spaces, dashes, "
                 "dots, parentheses and a leading '+'."
@@ -217,11 +207,6 @@ def _checked_characters(text: str) -> str:
     if not any(char in _DIGITS for char in body):
         raise InvalidNumber(f"'{written}' has no digits.")
     return written
-
-
-def _is_punctuation(char: str) -> bool:
-    # Any space character, not only ' ': numbers copied from web pages bring non-breaking spaces.
-    return char in _PUNCTUATION or unicodedata.category(char) == "Zs"
 
 
 def _country_of(number: PhoneNumber) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from textbus.numbers.domain.numbers import NumberRecord
-from textbus.numbers.domain.phone import search_digits
 from textbus.numbers.service.queries import NumberFilter, ServicesFilter, SortKey, assignee_key
+from textbus.search import number_contains
 
 
 @dataclass(frozen=True)
@@ -65,13 +65,6 @@ class Selection:
             key=lambda r: (value(r) is not None, value(r) or "", r.number),
             reverse=self.sort.startswith("-"),
         )
-
-
-def number_contains(number: str, text: str) -> bool:
-    """The number contains what was typed: its digits when it looks like a phone number in any
-    common format ('(212) 400-1', '+1 212'), else the text itself, in any case."""
-    digits = search_digits(text)
-    return (digits or text.strip().lower()) in number.lower()
 
 
 def _assignee(record: NumberRecord) -> str | None:
