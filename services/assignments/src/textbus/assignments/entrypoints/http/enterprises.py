@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from textbus.assignments.domain.enterprises import (
     ENTERPRISE_ID_PATTERN,
@@ -15,7 +15,7 @@ from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
 from textbus.assignments.service import enterprises as use_cases
 from textbus.assignments.service.assignees import require_enterprise
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("enterprises",)
 
@@ -29,11 +29,6 @@ class EnterpriseBody(RequestModel):
     enterprise_id: str = Field(pattern=ENTERPRISE_ID_PATTERN, description="The tenant id tokens carry.")
     name: str = Field(min_length=1, max_length=200)
     settings: SettingsBody = Field(default_factory=SettingsBody)
-
-
-class EnterpriseList(BaseModel):
-    items: list[Enterprise]
-    total: int
 
 
 def register_enterprise_routes(api: Api, ports: Ports) -> None:
@@ -60,13 +55,13 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
         "/v1/enterprises",
         summary="The enterprises (provider only)",
         query=PageQuery,
-        response=EnterpriseList,
+        response=Page[Enterprise],
         tags=TAGS,
     )
-    async def list_enterprises(request: web.Request, page: PageQuery) -> EnterpriseList:
+    async def list_enterprises(request: web.Request, page: PageQuery) -> Page[Enterprise]:
         principal(request).require_provider()
         items, total = await ports.enterprises.list(skip=page.skip, limit=page.limit)
-        return EnterpriseList(items=items, total=total)
+        return Page[Enterprise](items=items, total=total, skip=page.skip, limit=page.limit)
 
     @api.get(
         f"{TENANT}/enterprise",

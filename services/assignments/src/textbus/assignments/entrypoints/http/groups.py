@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import MAX_MEMBERS, MAX_NAME_LENGTH, MAX_NUMBERS
@@ -11,7 +11,7 @@ from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, co
 from textbus.assignments.service import groups as use_cases
 from textbus.assignments.service.groups import GroupView
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("groups",)
 GROUP = f"{TENANT}/groups/{{group_id}}"
@@ -42,11 +42,6 @@ class GroupQuery(PageQuery, GroupSearch):
     """The quick search, column filters and sort of the groups table, and a page of it."""
 
 
-class GroupList(BaseModel):
-    items: list[GroupView]
-    total: int
-
-
 def register_group_routes(api: Api, ports: Ports) -> None:
     @api.post(
         f"{TENANT}/groups",
@@ -73,14 +68,14 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         f"{TENANT}/groups",
         summary="Find groups: quick search (q), column filters (AND), sorting and a page",
         query=GroupQuery,
-        response=GroupList,
+        response=Page[GroupView],
         tags=TAGS,
     )
-    async def find_groups(request: web.Request, query: GroupQuery) -> GroupList:
+    async def find_groups(request: web.Request, query: GroupQuery) -> Page[GroupView]:
         items, total = await use_cases.find_groups(
             ports, tenant_of(request), query, skip=query.skip, limit=query.limit
         )
-        return GroupList(items=items, total=total)
+        return Page[GroupView](items=items, total=total, skip=query.skip, limit=query.limit)
 
     @api.get(
         GROUP,

@@ -11,7 +11,7 @@ from textbus.assignments.domain.sync_tasks import SyncChange, SyncTask, SyncTask
 from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
 from textbus.assignments.service import sync_tasks as use_cases
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, principal, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, principal, tenant_of
 
 TAGS = ("sync tasks",)
 
@@ -46,11 +46,6 @@ class SyncTaskView(BaseModel):
         )
 
 
-class SyncTaskList(BaseModel):
-    items: list[SyncTaskView]
-    total: int
-
-
 class SyncTaskQuery(PageQuery):
     status: list[SyncTaskStatus] = Field(default_factory=list, description="Any of these (default: all).")
 
@@ -60,14 +55,16 @@ def register_sync_task_routes(api: Api, ports: Ports) -> None:
         f"{TENANT}/sync-tasks",
         summary="Open and completed sync tasks, newest first, with the changes each covers",
         query=SyncTaskQuery,
-        response=SyncTaskList,
+        response=Page[SyncTaskView],
         tags=TAGS,
     )
-    async def list_tasks(request: web.Request, query: SyncTaskQuery) -> SyncTaskList:
+    async def list_tasks(request: web.Request, query: SyncTaskQuery) -> Page[SyncTaskView]:
         tasks, total = await use_cases.list_tasks(
             ports, tenant_of(request), statuses=set(query.status), skip=query.skip, limit=query.limit
         )
-        return SyncTaskList(items=[SyncTaskView.of(t) for t in tasks], total=total)
+        return Page[SyncTaskView](
+            items=[SyncTaskView.of(t) for t in tasks], total=total, skip=query.skip, limit=query.limit
+        )
 
     @api.get(
         f"{TENANT}/sync-tasks/{{task_id}}",

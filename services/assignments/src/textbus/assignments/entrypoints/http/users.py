@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from textbus.assignments.domain.users import User
 from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
 from textbus.assignments.service import users as use_cases
 from textbus.assignments.service.ports import Ports
 from textbus.assignments.service.users import UserView
-from textbus.kit.http import Api, PageQuery, RequestModel, json_response, principal, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, json_response, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
 
 TAGS = ("users",)
@@ -27,11 +27,6 @@ class UserBody(RequestModel):
         min_length=1, max_length=320, pattern=NOT_BLANK, description="E-mail or sign-in name."
     )
     enabled: bool = True
-
-
-class UserList(BaseModel):
-    items: list[User]
-    total: int
 
 
 class AssignQuery(RequestModel):
@@ -89,10 +84,10 @@ def register_user_routes(api: Api, ports: Ports) -> None:
     async def get_user(request: web.Request) -> UserView:
         return await use_cases.user_view(ports, tenant_of(request), _user_id(request))
 
-    @api.get(f"{TENANT}/users", summary="The tenant's users", query=PageQuery, response=UserList, tags=TAGS)
-    async def list_users(request: web.Request, page: PageQuery) -> UserList:
+    @api.get(f"{TENANT}/users", summary="The tenant's users", query=PageQuery, response=Page[User], tags=TAGS)
+    async def list_users(request: web.Request, page: PageQuery) -> Page[User]:
         items, total = await ports.users.list(tenant_of(request), skip=page.skip, limit=page.limit)
-        return UserList(items=items, total=total)
+        return Page[User](items=items, total=total, skip=page.skip, limit=page.limit)
 
     @api.put(
         PERSONAL,

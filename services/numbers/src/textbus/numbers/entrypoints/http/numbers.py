@@ -18,12 +18,12 @@ from textbus.contracts.numbers.v1 import (
 )
 from textbus.kit.clock import Clock
 from textbus.kit.files import attachment, csv_bytes
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, streaming, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, streaming, tenant_of
 from textbus.kit.problems import InvalidRequest, NotFound
 from textbus.numbers.domain.phone import InvalidNumber, parse_number
 from textbus.numbers.entrypoints.http.common import TAGS, TENANT, NumberChange, e164
 from textbus.numbers.service.inventory import Inventory
-from textbus.numbers.service.queries import Catalog, NumberPage, NumberView, SortedFilter
+from textbus.numbers.service.queries import Catalog, NumberView, SortedFilter
 
 
 class NewNumber(RequestModel):
@@ -82,14 +82,14 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
         f"{TENANT}/numbers",
         summary="Find numbers: quick search, column and Services filters",
         query=NumberQuery,
-        response=NumberPage,
+        response=Page[NumberView],
         tags=TAGS,
     )
-    async def find_numbers(request: web.Request, query: NumberQuery) -> NumberPage:
+    async def find_numbers(request: web.Request, query: NumberQuery) -> Page[NumberView]:
         items, total = await catalog.page(
             tenant_of(request), query, clock(), skip=query.skip, limit=query.limit
         )
-        return NumberPage(items=items, total=total, skip=query.skip, limit=query.limit)
+        return Page[NumberView](items=items, total=total, skip=query.skip, limit=query.limit)
 
     @api.get(
         f"{TENANT}/numbers/export",
