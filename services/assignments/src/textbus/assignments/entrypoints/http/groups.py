@@ -7,10 +7,11 @@ from pydantic import Field
 
 from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import MAX_MEMBERS, MAX_NAME_LENGTH, MAX_NUMBERS
-from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
+from textbus.assignments.entrypoints.http.common import TENANT, UserId, correlation_id
 from textbus.assignments.service import groups as use_cases
 from textbus.assignments.service.groups import GroupView
 from textbus.assignments.service.ports import Ports
+from textbus.contracts.common import E164
 from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("groups",)

@@ -6,10 +6,11 @@ from aiohttp import web
 from pydantic import Field, TypeAdapter, ValidationError
 
 from textbus.assignments.domain.users import User
-from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
+from textbus.assignments.entrypoints.http.common import TENANT, UserId, correlation_id
 from textbus.assignments.service import users as use_cases
 from textbus.assignments.service.ports import Ports
 from textbus.assignments.service.users import UserView
+from textbus.contracts.common import E164
 from textbus.kit.http import Api, Page, PageQuery, RequestModel, json_response, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
 
