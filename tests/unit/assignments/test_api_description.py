@@ -6,6 +6,7 @@ import pytest
 
 from tests.unit.assignments.fakes import FakeCompletions, FakeEnterprises, FakeSyncTasks, keeper_ports
 from textbus.assignments.entrypoints.http import register_routes
+from textbus.kit.bus import MessageBus
 from textbus.kit.http import MAX_SKIP, Api
 
 pytestmark = pytest.mark.unit
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.unit
 @pytest.fixture
 def document() -> dict[str, Any]:
     api = Api(title="textbus assignments")
-    register_routes(api, keeper_ports(FakeEnterprises(), FakeSyncTasks(), FakeCompletions()))
+    register_routes(api, keeper_ports(FakeEnterprises(), FakeSyncTasks(), FakeCompletions()), MessageBus())
     return api.openapi()
 
 

@@ -9,6 +9,7 @@ import pytest
 from tests.unit.assignments.fakes import FakeCompletions, FakeEnterprises, FakeSyncTasks, keeper_ports
 from textbus.assignments.entrypoints.http import register_routes
 from textbus.assignments.service import errors
+from textbus.kit.bus import MessageBus
 from textbus.kit.http import Api
 
 pytestmark = pytest.mark.unit
@@ -39,7 +40,7 @@ ANSWERS: list[tuple[Exception, dict[str, Any]]] = [
 @pytest.fixture
 def api() -> Api:
     api = Api(title="textbus assignments")
-    register_routes(api, keeper_ports(FakeEnterprises(), FakeSyncTasks(), FakeCompletions()))
+    register_routes(api, keeper_ports(FakeEnterprises(), FakeSyncTasks(), FakeCompletions()), MessageBus())
     return api
 
 

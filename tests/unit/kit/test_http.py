@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, Field, SecretStr
 
 from textbus.kit.auth import Role, mint
-from textbus.kit.http import Api, PageQuery, RequestModel, create_app, principal, streaming, tenant_of
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, create_app, principal, streaming, tenant_of
 from textbus.kit.problems import Conflict, Problem
 from textbus.kit.settings import AuthSettings
 
@@ -297,3 +297,18 @@ async def test_a_query_boolean_is_true_or_false_and_nothing_else(client: Client,
 async def test_a_query_boolean_true_is_taken(client: Client) -> None:
     answer = await client.get("/v1/tenants/acme/greetings?formal=true", headers=bearer())
     assert answer.status == 200
+
+
+def test_a_page_is_a_component_named_after_its_items() -> None:
+    class GreetingView(BaseModel):
+        text: str
+
+    served = Api(title="t")
+
+    @served.get("/greetings", summary="Greetings", response=Page[GreetingView])
+    async def greetings(_: web.Request) -> Page[GreetingView]:
+        return Page[GreetingView](items=[], total=0, skip=0, limit=50)
+
+    page = served.openapi()["components"]["schemas"]["GreetingPage"]
+    assert page["required"] == ["items", "total", "skip", "limit"]
+    assert page["properties"]["items"]["items"] == {"$ref": "#/components/schemas/GreetingView"}

@@ -53,6 +53,7 @@ Handler = Callable[..., Awaitable[web.StreamResponse | BaseModel]]
 ReadinessCheck = Callable[[], Awaitable[bool]]
 TenantCheck = Callable[[str], Awaitable[bool]]
 E = typing.TypeVar("E", bound=Exception)
+T = typing.TypeVar("T")
 ProblemFor = Callable[[Any], Problem]
 
 
@@ -67,6 +68,21 @@ class PageQuery(RequestModel):
 
     skip: int = Field(default=0, ge=0, le=MAX_SKIP, description="How many items to skip.")
     limit: int = Field(default=50, ge=1, le=MAX_LIMIT, description="At most this many items.")
+
+
+class Page(BaseModel, typing.Generic[T]):
+    """The answer of every list: one page of the items, the query's skip and limit, and the total."""
+
+    items: list[T] = Field(description="The items of this page, at most limit of them.")
+    total: int = Field(description="How many items the query selects in all, on every page.")
+    skip: int = Field(description="How many items come before this page.")
+    limit: int = Field(description="The most items a page holds.")
+
+    @classmethod
+    def model_parametrized_name(cls, params: tuple[Any, ...]) -> str:
+        # A component name OpenAPI accepts and a reader knows: Page[NumberView] is NumberPage.
+        (item,) = params
+        return f"{item.__name__.removesuffix('View')}Page"
 
 
 @dataclass(frozen=True)

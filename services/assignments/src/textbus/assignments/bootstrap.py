@@ -9,11 +9,13 @@ from textbus.assignments.adapters.users import MongoUsers
 from textbus.assignments.config import RetentionSettings
 from textbus.assignments.entrypoints.http import register_routes
 from textbus.assignments.entrypoints.kafka import register_handlers
+from textbus.assignments.service.commands import register_use_cases
 from textbus.assignments.service.groups import settle_unsettled_memberships
 from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.number_events import settle_unsettled_changes
 from textbus.assignments.service.ports import Ports
 from textbus.assignments.service.retention import sweep_forever
+from textbus.kit.bus import MessageBus
 from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
@@ -47,8 +49,10 @@ def bootstrap(
     )
     # Every /v1/tenants/{tenant} route answers 404 for an enterprise the provider has not created.
     service.api.tenant_exists = enterprises.exists
-    register_routes(service.api, ports)
-    register_handlers(service.messaging, ports)
+    bus = MessageBus()
+    register_use_cases(bus, ports)
+    register_routes(service.api, ports, bus)
+    register_handlers(service.messaging, bus)
 
     async def recover() -> None:
         """Finish what a previous run stored but did not get to settle (the outbox publishes what it

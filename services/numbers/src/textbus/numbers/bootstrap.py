@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from textbus.contracts import Envelope, topic
+from textbus.contracts.numbers.v1 import NumberCommand
+from textbus.kit.bus import MessageBus
 from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
@@ -17,9 +19,15 @@ from textbus.numbers.adapters.read_models import ReadModels
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.entrypoints.http import register_routes
-from textbus.numbers.entrypoints.kafka import register_handlers
-from textbus.numbers.service.commands import CommandHandler
-from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.entrypoints.kafka import READ_MODEL_EVENTS, register_handlers
+from textbus.numbers.service.commands import CommandHandler, SettleBatch
+from textbus.numbers.service.inventory import (
+    AddRange,
+    ChangeInBulk,
+    ChangeNumber,
+    ImportNumbers,
+    Inventory,
+)
 from textbus.numbers.service.jobs import Jobs
 from textbus.numbers.service.lifecycle import InactivitySweeper
 from textbus.numbers.service.retention import RetentionSweeper
@@ -79,10 +87,19 @@ def bootstrap(
         jobs_kept=timedelta(days=limits.job_retention_days),
         interval_seconds=limits.retention_sweep_seconds,
     )
-    register_handlers(messaging, read_models, commands, limits.command_batch_size)
+    bus = MessageBus()
+    bus.command(NumberCommand, commands.execute)
+    bus.command(SettleBatch, lambda settle: commands.settle(settle.decided))
+    for event in READ_MODEL_EVENTS:
+        bus.event(event, read_models.apply)
+    bus.command(ChangeNumber, inventory.change_number)
+    bus.command(AddRange, inventory.add_range)
+    bus.command(ImportNumbers, inventory.import_numbers)
+    bus.command(ChangeInBulk, inventory.change_in_bulk)
+    register_handlers(messaging, bus, limits.command_batch_size)
     # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
     service.api.tenant_exists = read_models.enterprise_exists
-    register_routes(service.api, inventory, catalog, service.clock)
+    register_routes(service.api, bus, catalog, jobs, limits, service.clock)
     service.on_start += [
         lambda: ensure_indexes(db),
         shelves.stock_if_empty,

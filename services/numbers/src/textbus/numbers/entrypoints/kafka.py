@@ -1,4 +1,4 @@
-"""Kafka handlers of the numbers service: thin, they hand each record to its use case."""
+"""Kafka handlers of the numbers service: thin, they hand each record to the bus."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, G
 from textbus.contracts.carriers.v1 import CarrierProfileDeleted, CarrierProfileUpserted
 from textbus.contracts.domains.v1 import NumberDomainExpired, NumberDomainRestored
 from textbus.contracts.numbers.v1 import NumberCommand
+from textbus.kit.bus import MessageBus
 from textbus.kit.kafka import BatchRecord, Messaging, Record
-from textbus.numbers.service.commands import CommandHandler
-from textbus.numbers.service.ports import Decided, Position, ReadModelUpdates
+from textbus.numbers.service.commands import SettleBatch
+from textbus.numbers.service.ports import Decided, Position
 
 # What the read models learn from other services.
 READ_MODEL_EVENTS = (
@@ -28,9 +29,7 @@ READ_MODEL_EVENTS = (
 )
 
 
-def register_handlers(
-    messaging: Messaging, read_models: ReadModelUpdates, commands: CommandHandler, command_batch_size: int
-) -> None:
+def register_handlers(messaging: Messaging, bus: MessageBus, command_batch_size: int) -> None:
     @messaging.subscribe_batch(
         topic("numbers.commands.v1"), handles=(NumberCommand,), max_records=command_batch_size
     )
@@ -38,10 +37,11 @@ def register_handlers(
         async def execute(item: BatchRecord) -> tuple[Decided, Position] | None:
             if not isinstance(item.envelope.data, NumberCommand):
                 return None
-            return await commands.execute(item.envelope), Position(item.partition, item.offset)
+            decided: Decided = await bus.handle(item.envelope)
+            return decided, Position(item.partition, item.offset)
 
         applied = await messaging.apply_batch(records, execute)
-        await commands.settle([decided for _, decided in applied if decided is not None])
+        await bus.handle(SettleBatch(tuple(decided for _, decided in applied if decided is not None)))
 
     @messaging.subscribe(
         topic("assignments.events.v1"),
@@ -51,4 +51,6 @@ def register_handlers(
         handles=READ_MODEL_EVENTS,
     )
     async def on_other_services_event(envelope: Envelope) -> None:
-        await read_models.apply(envelope)
+        # The topics carry other types too; those are not this service's to handle.
+        if isinstance(envelope.data, READ_MODEL_EVENTS):
+            await bus.handle(envelope)

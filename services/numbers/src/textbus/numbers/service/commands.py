@@ -34,6 +34,7 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.bus import Command
 from textbus.kit.clock import Clock
 from textbus.kit.concurrency import all_settled
 from textbus.numbers.domain import numbers as rules
@@ -46,6 +47,13 @@ SOURCE = "numbers"
 # An assignee whose creation is in flight may not have reached our read model yet
 # (its event and the command travel on different topics): wait this long for it.
 ASSIGNEE_GRACE = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class SettleBatch(Command[None]):
+    """What follows a batch of commands once each is decided (``CommandHandler.settle``)."""
+
+    decided: tuple[tuple[Decided, Position], ...]
 
 
 @dataclass

@@ -97,13 +97,6 @@ class NumberView(BaseModel):
     inactivity: InactivityView | None = Field(description="None once released.")
 
 
-class NumberPage(BaseModel):
-    items: list[NumberView]
-    total: int
-    skip: int
-    limit: int
-
-
 class Catalog(Protocol):
     """Numbers as a reader sees them, each with its chip and inactivity as of ``now``."""
 

@@ -1,4 +1,4 @@
-"""The assignments REST API: thin routes that hand each request to its use case."""
+"""The assignments REST API: thin routes that hand each change to the bus and read through the ports."""
 
 from textbus.assignments.entrypoints.http.common import E164_PATTERN, USER_ID_MAX_LENGTH
 from textbus.assignments.entrypoints.http.enterprises import register_enterprise_routes
@@ -7,16 +7,17 @@ from textbus.assignments.entrypoints.http.problems import register_problems
 from textbus.assignments.entrypoints.http.sync_tasks import register_sync_task_routes
 from textbus.assignments.entrypoints.http.users import register_user_routes
 from textbus.assignments.service.ports import Ports
+from textbus.kit.bus import MessageBus
 from textbus.kit.http import Api
 
 
-def register_routes(api: Api, ports: Ports) -> None:
+def register_routes(api: Api, ports: Ports, bus: MessageBus) -> None:
     describe_path_parameters(api)
     register_problems(api)
-    register_enterprise_routes(api, ports)
-    register_user_routes(api, ports)
-    register_group_routes(api, ports)
-    register_sync_task_routes(api, ports)
+    register_enterprise_routes(api, ports, bus)
+    register_user_routes(api, ports, bus)
+    register_group_routes(api, ports, bus)
+    register_sync_task_routes(api, ports, bus)
 
 
 def describe_path_parameters(api: Api) -> None:

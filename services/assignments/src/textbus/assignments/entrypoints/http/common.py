@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from aiohttp import web
-from pydantic import StringConstraints
+from pydantic import StringConstraints, TypeAdapter
+
+from textbus.contracts.common import E164
 
 TENANT = "/v1/tenants/{tenant}"
-E164_PATTERN = r"^\+[1-9]\d{1,14}$"
-E164 = Annotated[str, StringConstraints(pattern=E164_PATTERN)]
+# The number path parameter's documented pattern, read from the one E.164 type so they cannot differ.
+E164_PATTERN: str = TypeAdapter(E164).json_schema()["pattern"]
 USER_ID_MAX_LENGTH = 200
 UserId = Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]
 

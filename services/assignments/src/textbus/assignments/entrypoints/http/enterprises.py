@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from textbus.assignments.domain.enterprises import (
     ENTERPRISE_ID_PATTERN,
@@ -12,10 +12,11 @@ from textbus.assignments.domain.enterprises import (
     SmsSettingsChange,
 )
 from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
-from textbus.assignments.service import enterprises as use_cases
 from textbus.assignments.service.assignees import require_enterprise
+from textbus.assignments.service.commands import ChangeSmsSettings, CreateEnterprise
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
+from textbus.kit.bus import MessageBus
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("enterprises",)
 
@@ -31,12 +32,7 @@ class EnterpriseBody(RequestModel):
     settings: SettingsBody = Field(default_factory=SettingsBody)
 
 
-class EnterpriseList(BaseModel):
-    items: list[Enterprise]
-    total: int
-
-
-def register_enterprise_routes(api: Api, ports: Ports) -> None:
+def register_enterprise_routes(api: Api, ports: Ports, bus: MessageBus) -> None:
     @api.post(
         "/v1/enterprises",
         summary="Create an enterprise (provider only)",
@@ -48,25 +44,26 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
     )
     async def create_enterprise(request: web.Request, body: EnterpriseBody) -> Enterprise:
         principal(request).require_provider()
-        return await use_cases.create_enterprise(
-            ports,
-            enterprise_id=body.enterprise_id,
-            name=body.name,
-            settings=SmsSettings.model_validate(body.settings.model_dump()),
-            correlation_id=correlation_id(request),
+        return await bus.handle(
+            CreateEnterprise(
+                enterprise_id=body.enterprise_id,
+                name=body.name,
+                settings=SmsSettings.model_validate(body.settings.model_dump()),
+                correlation_id=correlation_id(request),
+            )
         )
 
     @api.get(
         "/v1/enterprises",
         summary="The enterprises (provider only)",
         query=PageQuery,
-        response=EnterpriseList,
+        response=Page[Enterprise],
         tags=TAGS,
     )
-    async def list_enterprises(request: web.Request, page: PageQuery) -> EnterpriseList:
+    async def list_enterprises(request: web.Request, page: PageQuery) -> Page[Enterprise]:
         principal(request).require_provider()
         items, total = await ports.enterprises.list(skip=page.skip, limit=page.limit)
-        return EnterpriseList(items=items, total=total)
+        return Page[Enterprise](items=items, total=total, skip=page.skip, limit=page.limit)
 
     @api.get(
         f"{TENANT}/enterprise",
@@ -97,7 +94,7 @@ def register_enterprise_routes(api: Api, ports: Ports) -> None:
     async def change_sms_settings(request: web.Request, body: SmsSettingsChange) -> SmsSettings:
         tenant = tenant_of(request)
         principal(request).require_provider()
-        enterprise = await use_cases.change_sms_settings(
-            ports, tenant, body, correlation_id=correlation_id(request)
+        enterprise = await bus.handle(
+            ChangeSmsSettings(enterprise_id=tenant, change=body, correlation_id=correlation_id(request))
         )
         return enterprise.settings

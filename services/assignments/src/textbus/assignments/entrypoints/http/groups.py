@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import MAX_MEMBERS, MAX_NAME_LENGTH, MAX_NUMBERS
-from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
-from textbus.assignments.service import groups as use_cases
+from textbus.assignments.entrypoints.http.common import TENANT, UserId, correlation_id
+from textbus.assignments.service import groups as views
+from textbus.assignments.service.commands import CreateGroup, DeleteGroup, UpdateGroup
 from textbus.assignments.service.groups import GroupView
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, tenant_of
+from textbus.contracts.common import E164
+from textbus.kit.bus import MessageBus
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, tenant_of
 
 TAGS = ("groups",)
 GROUP = f"{TENANT}/groups/{{group_id}}"
@@ -42,12 +45,7 @@ class GroupQuery(PageQuery, GroupSearch):
     """The quick search, column filters and sort of the groups table, and a page of it."""
 
 
-class GroupList(BaseModel):
-    items: list[GroupView]
-    total: int
-
-
-def register_group_routes(api: Api, ports: Ports) -> None:
+def register_group_routes(api: Api, ports: Ports, bus: MessageBus) -> None:
     @api.post(
         f"{TENANT}/groups",
         summary="Create an SMS group; each number is assigned to it through the numbers service",
@@ -58,29 +56,30 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         responses=BAD_INPUT,
     )
     async def create_group(request: web.Request, body: GroupBody) -> GroupView:
-        return await use_cases.create_group(
-            ports,
-            tenant=tenant_of(request),
-            name=body.name,
-            owner_user_id=body.owner_user_id,
-            member_user_ids=body.member_user_ids,
-            numbers=body.numbers,
-            requested_by=principal(request).subject,
-            correlation_id=correlation_id(request),
+        return await bus.handle(
+            CreateGroup(
+                tenant=tenant_of(request),
+                name=body.name,
+                owner_user_id=body.owner_user_id,
+                member_user_ids=tuple(body.member_user_ids),
+                numbers=tuple(body.numbers),
+                requested_by=principal(request).subject,
+                correlation_id=correlation_id(request),
+            )
         )
 
     @api.get(
         f"{TENANT}/groups",
         summary="Find groups: quick search (q), column filters (AND), sorting and a page",
         query=GroupQuery,
-        response=GroupList,
+        response=Page[GroupView],
         tags=TAGS,
     )
-    async def find_groups(request: web.Request, query: GroupQuery) -> GroupList:
-        items, total = await use_cases.find_groups(
+    async def find_groups(request: web.Request, query: GroupQuery) -> Page[GroupView]:
+        items, total = await views.find_groups(
             ports, tenant_of(request), query, skip=query.skip, limit=query.limit
         )
-        return GroupList(items=items, total=total)
+        return Page[GroupView](items=items, total=total, skip=query.skip, limit=query.limit)
 
     @api.get(
         GROUP,
@@ -90,7 +89,7 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such group or enterprise"},
     )
     async def get_group(request: web.Request) -> GroupView:
-        return await use_cases.get_group(ports, tenant_of(request), request.match_info["group_id"])
+        return await views.get_group(ports, tenant_of(request), request.match_info["group_id"])
 
     @api.patch(
         GROUP,
@@ -101,18 +100,19 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         responses=BAD_INPUT,
     )
     async def update_group(request: web.Request, body: GroupPatch) -> GroupView:
-        return await use_cases.update_group(
-            ports,
-            tenant=tenant_of(request),
-            group_id=request.match_info["group_id"],
-            name=body.name,
-            owner_user_id=body.owner_user_id,
-            members_add=body.members_add,
-            members_remove=body.members_remove,
-            numbers_add=body.numbers_add,
-            numbers_remove=body.numbers_remove,
-            requested_by=principal(request).subject,
-            correlation_id=correlation_id(request),
+        return await bus.handle(
+            UpdateGroup(
+                tenant=tenant_of(request),
+                group_id=request.match_info["group_id"],
+                name=body.name,
+                owner_user_id=body.owner_user_id,
+                members_add=tuple(body.members_add),
+                members_remove=tuple(body.members_remove),
+                numbers_add=tuple(body.numbers_add),
+                numbers_remove=tuple(body.numbers_remove),
+                requested_by=principal(request).subject,
+                correlation_id=correlation_id(request),
+            )
         )
 
     @api.delete(
@@ -123,11 +123,12 @@ def register_group_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such group or enterprise"},
     )
     async def delete_group(request: web.Request) -> web.Response:
-        await use_cases.delete_group(
-            ports,
-            tenant=tenant_of(request),
-            group_id=request.match_info["group_id"],
-            requested_by=principal(request).subject,
-            correlation_id=correlation_id(request),
+        await bus.handle(
+            DeleteGroup(
+                tenant=tenant_of(request),
+                group_id=request.match_info["group_id"],
+                requested_by=principal(request).subject,
+                correlation_id=correlation_id(request),
+            )
         )
         return web.Response(status=204)

@@ -9,9 +9,11 @@ from pydantic import BaseModel, Field
 
 from textbus.assignments.domain.sync_tasks import SyncChange, SyncTask, SyncTaskKind, SyncTaskStatus
 from textbus.assignments.entrypoints.http.common import TENANT, correlation_id
-from textbus.assignments.service import sync_tasks as use_cases
+from textbus.assignments.service import sync_tasks as views
+from textbus.assignments.service.commands import CompleteTask
 from textbus.assignments.service.ports import Ports
-from textbus.kit.http import Api, PageQuery, principal, tenant_of
+from textbus.kit.bus import MessageBus
+from textbus.kit.http import Api, Page, PageQuery, principal, tenant_of
 
 TAGS = ("sync tasks",)
 
@@ -46,28 +48,25 @@ class SyncTaskView(BaseModel):
         )
 
 
-class SyncTaskList(BaseModel):
-    items: list[SyncTaskView]
-    total: int
-
-
 class SyncTaskQuery(PageQuery):
     status: list[SyncTaskStatus] = Field(default_factory=list, description="Any of these (default: all).")
 
 
-def register_sync_task_routes(api: Api, ports: Ports) -> None:
+def register_sync_task_routes(api: Api, ports: Ports, bus: MessageBus) -> None:
     @api.get(
         f"{TENANT}/sync-tasks",
         summary="Open and completed sync tasks, newest first, with the changes each covers",
         query=SyncTaskQuery,
-        response=SyncTaskList,
+        response=Page[SyncTaskView],
         tags=TAGS,
     )
-    async def list_tasks(request: web.Request, query: SyncTaskQuery) -> SyncTaskList:
-        tasks, total = await use_cases.list_tasks(
+    async def list_tasks(request: web.Request, query: SyncTaskQuery) -> Page[SyncTaskView]:
+        tasks, total = await views.list_tasks(
             ports, tenant_of(request), statuses=set(query.status), skip=query.skip, limit=query.limit
         )
-        return SyncTaskList(items=[SyncTaskView.of(t) for t in tasks], total=total)
+        return Page[SyncTaskView](
+            items=[SyncTaskView.of(t) for t in tasks], total=total, skip=query.skip, limit=query.limit
+        )
 
     @api.get(
         f"{TENANT}/sync-tasks/{{task_id}}",
@@ -77,7 +76,7 @@ def register_sync_task_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such task or enterprise"},
     )
     async def get_task(request: web.Request) -> SyncTaskView:
-        task = await use_cases.get_task(ports, tenant_of(request), request.match_info["task_id"])
+        task = await views.get_task(ports, tenant_of(request), request.match_info["task_id"])
         return SyncTaskView.of(task)
 
     @api.post(
@@ -91,11 +90,12 @@ def register_sync_task_routes(api: Api, ports: Ports) -> None:
         },
     )
     async def complete_task(request: web.Request) -> SyncTaskView:
-        task = await use_cases.complete_task(
-            ports,
-            tenant=tenant_of(request),
-            task_id=request.match_info["task_id"],
-            completed_by=principal(request).subject,
-            correlation_id=correlation_id(request),
+        task = await bus.handle(
+            CompleteTask(
+                tenant=tenant_of(request),
+                task_id=request.match_info["task_id"],
+                completed_by=principal(request).subject,
+                correlation_id=correlation_id(request),
+            )
         )
         return SyncTaskView.of(task)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from textbus.assignments.domain.users import User
-from textbus.assignments.entrypoints.http.common import E164, TENANT, UserId, correlation_id
-from textbus.assignments.service import users as use_cases
+from textbus.assignments.entrypoints.http.common import TENANT, UserId, correlation_id
+from textbus.assignments.service import users as views
+from textbus.assignments.service.commands import AssignPersonalNumber, SaveUser, UnassignPersonalNumber
 from textbus.assignments.service.ports import Ports
 from textbus.assignments.service.users import UserView
-from textbus.kit.http import Api, PageQuery, RequestModel, json_response, principal, tenant_of
+from textbus.contracts.common import E164
+from textbus.kit.bus import MessageBus
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, json_response, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
 
 TAGS = ("users",)
@@ -27,11 +30,6 @@ class UserBody(RequestModel):
         min_length=1, max_length=320, pattern=NOT_BLANK, description="E-mail or sign-in name."
     )
     enabled: bool = True
-
-
-class UserList(BaseModel):
-    items: list[User]
-    total: int
 
 
 class AssignQuery(RequestModel):
@@ -60,7 +58,7 @@ def _user_id(request: web.Request) -> str:
     return _path_value(request, "user_id", USER_ID, "a user id has 1 to 200 characters")
 
 
-def register_user_routes(api: Api, ports: Ports) -> None:
+def register_user_routes(api: Api, ports: Ports, bus: MessageBus) -> None:
     @api.put(
         f"{TENANT}/users/{{user_id}}",
         summary="Create or update a directory user (enabled=false disables them)",
@@ -69,14 +67,15 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         tags=TAGS,
     )
     async def put_user(request: web.Request, body: UserBody) -> User:
-        return await use_cases.save_user(
-            ports,
-            tenant=tenant_of(request),
-            user_id=_user_id(request),
-            display_name=body.display_name,
-            sign_in_name=body.sign_in_name,
-            enabled=body.enabled,
-            correlation_id=correlation_id(request),
+        return await bus.handle(
+            SaveUser(
+                tenant=tenant_of(request),
+                user_id=_user_id(request),
+                display_name=body.display_name,
+                sign_in_name=body.sign_in_name,
+                enabled=body.enabled,
+                correlation_id=correlation_id(request),
+            )
         )
 
     @api.get(
@@ -87,12 +86,12 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such user or enterprise"},
     )
     async def get_user(request: web.Request) -> UserView:
-        return await use_cases.user_view(ports, tenant_of(request), _user_id(request))
+        return await views.user_view(ports, tenant_of(request), _user_id(request))
 
-    @api.get(f"{TENANT}/users", summary="The tenant's users", query=PageQuery, response=UserList, tags=TAGS)
-    async def list_users(request: web.Request, page: PageQuery) -> UserList:
+    @api.get(f"{TENANT}/users", summary="The tenant's users", query=PageQuery, response=Page[User], tags=TAGS)
+    async def list_users(request: web.Request, page: PageQuery) -> Page[User]:
         items, total = await ports.users.list(tenant_of(request), skip=page.skip, limit=page.limit)
-        return UserList(items=items, total=total)
+        return Page[User](items=items, total=total, skip=page.skip, limit=page.limit)
 
     @api.put(
         PERSONAL,
@@ -104,13 +103,14 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such user or enterprise", 422: "Invalid number or another tenant's number"},
     )
     async def assign_number(request: web.Request, query: AssignQuery) -> web.Response:
-        view = await use_cases.assign_personal_number(
-            ports,
-            tenant=tenant_of(request),
-            user_id=_user_id(request),
-            number=_number(request),
-            replace=query.replace,
-            requested_by=principal(request).subject,
+        view = await bus.handle(
+            AssignPersonalNumber(
+                tenant=tenant_of(request),
+                user_id=_user_id(request),
+                number=_number(request),
+                replace=query.replace,
+                requested_by=principal(request).subject,
+            )
         )
         return json_response(view, 202)
 
@@ -123,11 +123,12 @@ def register_user_routes(api: Api, ports: Ports) -> None:
         responses={404: "No such user or enterprise, or the user does not have the number"},
     )
     async def unassign_number(request: web.Request) -> web.Response:
-        view = await use_cases.unassign_personal_number(
-            ports,
-            tenant=tenant_of(request),
-            user_id=_user_id(request),
-            number=_number(request),
-            requested_by=principal(request).subject,
+        view = await bus.handle(
+            UnassignPersonalNumber(
+                tenant=tenant_of(request),
+                user_id=_user_id(request),
+                number=_number(request),
+                requested_by=principal(request).subject,
+            )
         )
         return json_response(view, 202)

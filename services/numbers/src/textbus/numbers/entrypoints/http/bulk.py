@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field, field_validator, model_validator
 
+from textbus.kit.bus import MessageBus
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
 from textbus.numbers.domain.phone import InvalidNumber, parse_any
 from textbus.numbers.entrypoints.http.common import JOB_LOCATION, TAGS, TENANT, NumberChange, accepted
-from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.service.inventory import ChangeInBulk
 from textbus.numbers.service.jobs import JobView
 from textbus.numbers.service.queries import NumberFilter
 
@@ -35,10 +36,10 @@ class Selected(RequestModel):
             raise ValueError("give exactly one of numbers, filter or every_number: true")
         return self
 
-    def chosen(self) -> list[str] | NumberFilter:
+    def chosen(self) -> tuple[str, ...] | NumberFilter:
         """The numbers named, in E.164, or the criteria (none for every number)."""
         if self.numbers is not None:
-            return _e164_list(self.numbers)
+            return tuple(_e164_list(self.numbers))
         return self.filter or NumberFilter()
 
 
@@ -58,7 +59,7 @@ def _e164_list(raw: list[str]) -> list[str]:
     return numbers
 
 
-def register_bulk_routes(api: Api, inventory: Inventory) -> None:
+def register_bulk_routes(api: Api, bus: MessageBus) -> None:
     @api.post(
         f"{TENANT}/numbers/bulk-update",
         summary="Change many numbers (a job)",
@@ -74,16 +75,19 @@ def register_bulk_routes(api: Api, inventory: Inventory) -> None:
     )
     async def bulk_update(request: web.Request, body: BulkChange) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
-        await inventory.require_profile(tenant, body.carrier_profile_id)
-        selected = await inventory.select(tenant, body.chosen())
-        job = await inventory.bulk(
-            tenant,
-            "update",
-            who.subject,
-            selected,
-            refuse_assigned=body.sms_capable is not None,
-            params=body.model_dump(include={"carrier_profile_id", "clear_carrier_profile", "sms_capable"}),
+        job = await bus.handle(
+            ChangeInBulk(
+                tenant=tenant,
+                requested_by=who.subject,
+                is_provider=who.is_provider,
+                kind="update",
+                chosen=body.chosen(),
+                refuse_assigned=body.sms_capable is not None,
+                carrier_profile_id=body.carrier_profile_id,
+                params=body.model_dump(
+                    include={"carrier_profile_id", "clear_carrier_profile", "sms_capable"}
+                ),
+            )
         )
         return accepted(tenant, job)
 
@@ -99,7 +103,14 @@ def register_bulk_routes(api: Api, inventory: Inventory) -> None:
     )
     async def bulk_delete(request: web.Request, body: Selected) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
-        selected = await inventory.select(tenant, body.chosen())
-        job = await inventory.bulk(tenant, "delete", who.subject, selected, refuse_assigned=True)
+        job = await bus.handle(
+            ChangeInBulk(
+                tenant=tenant,
+                requested_by=who.subject,
+                is_provider=who.is_provider,
+                kind="delete",
+                chosen=body.chosen(),
+                refuse_assigned=True,
+            )
+        )
         return accepted(tenant, job)

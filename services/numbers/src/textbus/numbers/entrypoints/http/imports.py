@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from aiohttp import web
 from pydantic import Field
 
+from textbus.kit.bus import MessageBus
 from textbus.kit.files import attachment, read_upload
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
 from textbus.kit.problems import InvalidRequest
-from textbus.numbers.domain.csv_import import TEMPLATE, MalformedFile, parse_import
+from textbus.numbers.config import NumbersSettings
+from textbus.numbers.domain.csv_import import TEMPLATE
 from textbus.numbers.entrypoints.http.common import JOB_LOCATION, TAGS, TENANT, accepted
-from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.service.inventory import ImportNumbers
 from textbus.numbers.service.jobs import JobView
 
 
@@ -39,9 +41,7 @@ IMPORT_CONTENT = {
 }
 
 
-def register_import_routes(api: Api, inventory: Inventory) -> None:
-    settings = inventory.settings
-
+def register_import_routes(api: Api, bus: MessageBus, settings: NumbersSettings) -> None:
     @api.get(
         f"{TENANT}/number-imports/template",
         summary="The CSV template for imports",
@@ -69,31 +69,15 @@ def register_import_routes(api: Api, inventory: Inventory) -> None:
     )
     async def import_numbers(request: web.Request, query: ImportQuery) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
         upload = await read_upload(request, media_type="text/csv", max_bytes=settings.max_import_bytes)
-        profile = import_carrier_profile(query, upload.fields)
-        await inventory.require_profile(tenant, profile)
-        try:
-            rows = parse_import(
-                upload.content, max_bytes=settings.max_import_bytes, max_rows=settings.max_import_rows
+        job = await bus.handle(
+            ImportNumbers(
+                tenant=tenant,
+                requested_by=who.subject,
+                is_provider=who.is_provider,
+                content=upload.content,
+                carrier_profile_id=import_carrier_profile(query, upload.fields),
             )
-        except MalformedFile as error:
-            raise InvalidRequest(str(error)) from error
-        job = await inventory.jobs.start(
-            tenant=tenant,
-            kind="import",
-            requested_by=who.subject,
-            numbers=[
-                {"number": r.number, "line": r.line, "sms_capable": r.sms_capable}
-                for r in rows
-                if r.error is None
-            ],
-            rejected=[
-                {"number": r.number, "line": r.line, "code": r.error, "detail": r.detail}
-                for r in rows
-                if r.error is not None
-            ],
-            params={"carrier_profile_id": profile},
         )
         return accepted(tenant, job)
 

@@ -16,14 +16,15 @@ from textbus.contracts.numbers.v1 import (
     UnassignNumber,
     UpdateNumber,
 )
+from textbus.kit.bus import MessageBus
 from textbus.kit.clock import Clock
 from textbus.kit.files import attachment, csv_bytes
-from textbus.kit.http import Api, PageQuery, RequestModel, principal, streaming, tenant_of
-from textbus.kit.problems import InvalidRequest, NotFound
-from textbus.numbers.domain.phone import InvalidNumber, parse_number
+from textbus.kit.http import Api, Page, PageQuery, RequestModel, principal, streaming, tenant_of
+from textbus.kit.problems import NotFound
+from textbus.numbers.domain.phone import parse_number
 from textbus.numbers.entrypoints.http.common import TAGS, TENANT, NumberChange, e164
-from textbus.numbers.service.inventory import Inventory
-from textbus.numbers.service.queries import Catalog, NumberPage, NumberView, SortedFilter
+from textbus.numbers.service.inventory import ChangeNumber
+from textbus.numbers.service.queries import Catalog, NumberView, SortedFilter
 
 
 class NewNumber(RequestModel):
@@ -43,7 +44,7 @@ class NewAssignee(RequestModel):
     replace: bool = Field(default=False, description="Move the number if it is assigned to someone else.")
 
 
-def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clock: Clock) -> None:
+def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: Clock) -> None:
     async def number_view(tenant: str, number: str) -> NumberView:
         view = await catalog.view(tenant, number, clock())
         if view is None:
@@ -61,20 +62,21 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
     )
     async def add_number(request: web.Request, body: NewNumber) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
-        try:
-            number = parse_number(body.country_code, body.national_number)
-        except InvalidNumber as error:
-            raise InvalidRequest(str(error)) from error
-        await inventory.require_profile(tenant, body.carrier_profile_id)
-        await inventory.change(
-            tenant,
-            AddNumber(
-                number=number,
-                requested_by=who.subject,
-                sms_capable=body.sms_capable,
+        number = parse_number(body.country_code, body.national_number)
+        change = AddNumber(
+            number=number,
+            requested_by=who.subject,
+            sms_capable=body.sms_capable,
+            carrier_profile_id=body.carrier_profile_id,
+        )
+        await bus.handle(
+            ChangeNumber(
+                tenant,
+                change,
+                is_provider=who.is_provider,
+                managers_only=True,
                 carrier_profile_id=body.carrier_profile_id,
-            ),
+            )
         )
         return await number_view(tenant, number)
 
@@ -82,14 +84,14 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
         f"{TENANT}/numbers",
         summary="Find numbers: quick search, column and Services filters",
         query=NumberQuery,
-        response=NumberPage,
+        response=Page[NumberView],
         tags=TAGS,
     )
-    async def find_numbers(request: web.Request, query: NumberQuery) -> NumberPage:
+    async def find_numbers(request: web.Request, query: NumberQuery) -> Page[NumberView]:
         items, total = await catalog.page(
             tenant_of(request), query, clock(), skip=query.skip, limit=query.limit
         )
-        return NumberPage(items=items, total=total, skip=query.skip, limit=query.limit)
+        return Page[NumberView](items=items, total=total, skip=query.skip, limit=query.limit)
 
     @api.get(
         f"{TENANT}/numbers/export",
@@ -135,18 +137,22 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
     )
     async def update_number(request: web.Request, body: NumberChange) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
-        await inventory.require_profile(tenant, body.carrier_profile_id)
-        await inventory.change(
-            tenant,
-            UpdateNumber(
-                number=number,
-                requested_by=who.subject,
+        change = UpdateNumber(
+            number=number,
+            requested_by=who.subject,
+            carrier_profile_id=body.carrier_profile_id,
+            clear_carrier_profile=body.clear_carrier_profile,
+            sms_capable=body.sms_capable,
+        )
+        await bus.handle(
+            ChangeNumber(
+                tenant,
+                change,
+                is_provider=who.is_provider,
+                managers_only=True,
                 carrier_profile_id=body.carrier_profile_id,
-                clear_carrier_profile=body.clear_carrier_profile,
-                sms_capable=body.sms_capable,
-            ),
+            )
         )
         return await number_view(tenant, number)
 
@@ -159,9 +165,9 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
     )
     async def delete_number(request: web.Request) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
-        await inventory.change(tenant, DeleteNumber(number=number, requested_by=who.subject))
+        change = DeleteNumber(number=number, requested_by=who.subject)
+        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=True))
         return web.Response(status=204)
 
     @api.put(
@@ -180,15 +186,13 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
         tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
         # Not assignee_in_flight: the caller cannot know of an assignee the read model has not seen.
-        await inventory.change(
-            tenant,
-            AssignNumber(
-                number=number,
-                requested_by=who.subject,
-                assignee=Assignee(kind=body.kind, id=body.id),
-                replace=body.replace,
-            ),
+        change = AssignNumber(
+            number=number,
+            requested_by=who.subject,
+            assignee=Assignee(kind=body.kind, id=body.id),
+            replace=body.replace,
         )
+        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=False))
         return await number_view(tenant, number)
 
     @api.delete(
@@ -201,7 +205,8 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
     async def unassign(request: web.Request) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
-        await inventory.change(tenant, UnassignNumber(number=number, requested_by=who.subject))
+        change = UnassignNumber(number=number, requested_by=who.subject)
+        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=False))
         return await number_view(tenant, number)
 
     @api.post(
@@ -213,9 +218,9 @@ def register_number_routes(api: Api, inventory: Inventory, catalog: Catalog, clo
     )
     async def register(request: web.Request) -> NumberView:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
         number = e164(request.match_info["number"])
-        await inventory.change(tenant, RegisterNumber(number=number, requested_by=who.subject))
+        change = RegisterNumber(number=number, requested_by=who.subject)
+        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=True))
         return await number_view(tenant, number)
 
 

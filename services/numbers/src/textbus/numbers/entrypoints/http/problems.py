@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textbus.kit.http import Api
 from textbus.kit.problems import Conflict, Forbidden, InvalidRequest, NotFound, Problem, Unavailable
+from textbus.numbers.domain.csv_import import MalformedFile
+from textbus.numbers.domain.phone import InvalidNumber
 from textbus.numbers.service.errors import (
     AssignedSelected,
     NotAppliedInTime,
@@ -20,6 +22,15 @@ INVALID_REQUEST_CODES = frozenset({"carrier-profile-unknown", "assignee-unknown"
 
 
 def register_problems(api: Api) -> None:
+    # Input the use cases read with the domain's rules: a number or a range, an import file.
+    @api.problem_for(InvalidNumber)
+    def invalid_number(error: InvalidNumber) -> Problem:
+        return InvalidRequest(str(error))
+
+    @api.problem_for(MalformedFile)
+    def malformed_file(error: MalformedFile) -> Problem:
+        return InvalidRequest(str(error))
+
     @api.problem_for(NotManager)
     def not_manager(error: NotManager) -> Problem:
         return Forbidden(str(error))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from textbus.kit.bus import MessageBus
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
-from textbus.kit.problems import InvalidRequest
-from textbus.numbers.domain.phone import InvalidNumber, NumberRange, number_range
+from textbus.numbers.config import NumbersSettings
+from textbus.numbers.domain.phone import number_range
 from textbus.numbers.entrypoints.http.common import JOB_LOCATION, TAGS, TENANT, accepted
-from textbus.numbers.service.inventory import Inventory
+from textbus.numbers.service.inventory import AddRange
 from textbus.numbers.service.jobs import JobView
 
 
@@ -31,9 +32,7 @@ class RangePreview(BaseModel):
     max_size: int
 
 
-def register_range_routes(api: Api, inventory: Inventory) -> None:
-    settings = inventory.settings
-
+def register_range_routes(api: Api, bus: MessageBus, settings: NumbersSettings) -> None:
     @api.post(
         f"{TENANT}/number-ranges/preview",
         summary="How many numbers a range holds",
@@ -42,7 +41,7 @@ def register_range_routes(api: Api, inventory: Inventory) -> None:
         tags=TAGS,
     )
     async def preview_range(_: web.Request, body: RangeBounds) -> RangePreview:
-        block = _range(body, settings.max_range_size)
+        block = number_range(body.country_code, body.first, body.last, max_size=settings.max_range_size)
         return RangePreview(
             first=block.first, last=block.last, size=block.size, max_size=settings.max_range_size
         )
@@ -58,21 +57,16 @@ def register_range_routes(api: Api, inventory: Inventory) -> None:
     )
     async def add_range(request: web.Request, body: NewRange) -> web.Response:
         tenant, who = tenant_of(request), principal(request)
-        await inventory.require_manager(tenant, is_provider=who.is_provider)
-        block = _range(body, settings.max_range_size)
-        await inventory.require_profile(tenant, body.carrier_profile_id)
-        job = await inventory.jobs.start(
-            tenant=tenant,
-            kind="range",
-            requested_by=who.subject,
-            numbers=[{"number": n} for n in block.numbers()],
-            params={"sms_capable": body.sms_capable, "carrier_profile_id": body.carrier_profile_id},
+        job = await bus.handle(
+            AddRange(
+                tenant=tenant,
+                requested_by=who.subject,
+                is_provider=who.is_provider,
+                country_code=body.country_code,
+                first=body.first,
+                last=body.last,
+                sms_capable=body.sms_capable,
+                carrier_profile_id=body.carrier_profile_id,
+            )
         )
         return accepted(tenant, job)
-
-
-def _range(body: RangeBounds, max_size: int) -> NumberRange:
-    try:
-        return number_range(body.country_code, body.first, body.last, max_size=max_size)
-    except InvalidNumber as error:
-        raise InvalidRequest(str(error)) from error
