@@ -15,9 +15,10 @@ from pymongo import AsyncMongoClient
 from textbus.contracts import Envelope, topic
 from textbus.contracts.numbers.v1 import NumberCommandRejected
 from textbus.kit.kafka import create_messaging
+from textbus.kit.mongo import create_indexes
 from textbus.kit.outbox import Outbox, outbox_entries
 from textbus.kit.settings import ServiceSettings
-from textbus.numbers.adapters.indexes import ensure_indexes
+from textbus.numbers.adapters.indexes import INDEXES
 from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.service.ports import Outcome, Position
@@ -97,7 +98,7 @@ async def test_old_outcomes_and_completed_jobs_go_recent_ones_and_running_jobs_s
     db = mongo[settings.database_name]
     outcomes = MongoOutcomes(db, Outbox(create_messaging(settings, CollectorRegistry())))
     jobs = MongoJobs(db)
-    await ensure_indexes(db)
+    await create_indexes(db, INDEXES)
     store = Store(outcomes, jobs)
     sweeper = RetentionSweeper(
         outcomes=outcomes,

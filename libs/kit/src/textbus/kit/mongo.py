@@ -9,11 +9,14 @@ Kafka key's partition), so checking the ids and then writing has no race.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.kit.settings import MongoSettings
 
@@ -28,6 +31,27 @@ def create_client(settings: MongoSettings) -> AsyncMongoClient[dict[str, Any]]:
 async def ping(client: AsyncMongoClient[dict[str, Any]]) -> bool:
     await client.admin.command("ping")
     return True
+
+
+@dataclass(frozen=True)
+class Index:
+    """A secondary index and the query it serves: an index that serves no query only slows writes.
+
+    ``keys`` are ascending, in MongoDB's ESR order: equality fields, then sort, then range.
+    FerretDB creates it but scans the collection anyway; MongoDB uses it.
+    """
+
+    collection: str
+    keys: tuple[str, ...]
+    serves: str
+    # Only documents that have the field are indexed, so an ``$exists: true`` query reads just those.
+    sparse: bool = False
+
+
+async def create_indexes(db: AsyncDatabase[dict[str, Any]], indexes: Iterable[Index]) -> None:
+    """Create the indexes a service declares (a no-op for those that already exist)."""
+    for index in indexes:
+        await db[index.collection].create_index([(key, 1) for key in index.keys], sparse=index.sparse)
 
 
 async def apply_once(

@@ -22,6 +22,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from textbus.contracts import Envelope, Topic
 from textbus.kit.kafka import Messaging
+from textbus.kit.mongo import Index
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ class Outbox:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     def watch(self, collection: AsyncCollection[Document]) -> None:
-        """A collection whose documents queue envelopes: relayed at start and indexed for it."""
+        """A collection whose documents queue envelopes, relayed at start (its service declares the
+        ``_outbox.id`` index that serves ``PENDING``)."""
         self._watched[collection.name] = collection
 
     @property
@@ -96,9 +98,8 @@ class Outbox:
         return True
 
     async def start(self) -> None:
-        """At start-up: index the queued envelopes and publish what a previous run left queued."""
+        """At start-up: publish what a previous run left queued."""
         for collection in self._watched.values():
-            await collection.create_index("_outbox.id")
             count = 0
             async for document in collection.find(PENDING, {"_id": 1}):
                 await self.deliver(collection, document["_id"])
@@ -120,6 +121,11 @@ class Outbox:
 
 # Documents with a queued envelope; an index on _outbox.id serves it (a range, not an $exists).
 PENDING: Document = {"_outbox.id": {"$gt": ""}}
+
+
+def relay_index(collection: str) -> Index:
+    """The index a watched collection needs for the relay's ``PENDING`` query."""
+    return Index(collection, ("_outbox.id",), "the outbox relay: documents with queued envelopes")
 
 
 async def _queued(collection: AsyncCollection[Document], document_id: Any) -> list[Document]:

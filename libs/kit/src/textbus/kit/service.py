@@ -1,8 +1,9 @@
 """A service's parts, and how every service starts and stops.
 
-Start: topics exist, what the outbox holds from a previous run is published,
-the service's own start-up work (indexes) is done, the broker consumes, then
-HTTP listens; the outbox's relay and the service's background jobs run. Stop (SIGTERM or Ctrl-C): HTTP stops
+Start: topics exist, the service's declared indexes exist, what the outbox
+holds from a previous run is published, the service's own start-up work is
+done, the broker consumes, then HTTP listens; the outbox's relay and the
+service's background jobs run. Stop (SIGTERM or Ctrl-C): HTTP stops
 accepting, consumers stop and finish in-flight records (their offsets are
 committed after their effects), producers flush, then the database closes.
 """
@@ -29,6 +30,7 @@ from textbus.kit.clock import Clock, utc_now
 from textbus.kit.http import Api, create_app
 from textbus.kit.kafka import Messaging, create_messaging, ensure_topics
 from textbus.kit.logs import configure_logging
+from textbus.kit.mongo import Index, create_indexes
 from textbus.kit.outbound import OutboundClient
 from textbus.kit.outbox import Outbox
 from textbus.kit.settings import ServiceSettings
@@ -51,6 +53,8 @@ class Service:
     outbox: Outbox
     clock: Clock = utc_now
     outbound: OutboundClient = field(default_factory=OutboundClient)
+    # Every secondary index its queries need, created before anything else reads the database.
+    indexes: tuple[Index, ...] = ()
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
@@ -123,6 +127,7 @@ async def running(service: Service) -> AsyncIterator[Running]:
         # publish before any consumer takes a record.
         await broker.connect()
         await service.outbound.start()
+        await create_indexes(service.db, service.indexes)
         await service.outbox.start()
         for hook in service.on_start:
             await hook()

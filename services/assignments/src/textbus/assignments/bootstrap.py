@@ -2,7 +2,7 @@
 
 from textbus.assignments.adapters.enterprises import MongoEnterprises
 from textbus.assignments.adapters.groups import MongoGroupNames, MongoGroups
-from textbus.assignments.adapters.indexes import ensure_indexes
+from textbus.assignments.adapters.indexes import INDEXES
 from textbus.assignments.adapters.numbers import MongoNumberFacts
 from textbus.assignments.adapters.sync_tasks import MongoCompletions, MongoSyncTasks
 from textbus.assignments.adapters.users import MongoUsers
@@ -57,13 +57,13 @@ def bootstrap(
     async def recover() -> None:
         """Finish what a previous run stored but did not get to settle (the outbox publishes what it
         did not get to publish)."""
-        await ensure_indexes(db)
         await settle_unsettled_changes(ports)
         await settle_unsettled_memberships(ports)
 
     async def sweep_retention() -> None:
         await sweep_forever(ports, retention or RetentionSettings())
 
+    service.indexes = INDEXES
     service.on_start.append(recover)
     service.background.append(sweep_retention)
     return service

@@ -11,7 +11,7 @@ from textbus.kit.clock import Clock, utc_now
 from textbus.kit.service import Service
 from textbus.kit.settings import ServiceSettings, service_settings
 from textbus.numbers.adapters.catalog import MongoCatalog
-from textbus.numbers.adapters.indexes import ensure_indexes
+from textbus.numbers.adapters.indexes import INDEXES
 from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
@@ -100,8 +100,8 @@ def bootstrap(
     # Enterprises are the assignments service's; its EnterpriseUpserted events fill this read model.
     service.api.tenant_exists = read_models.enterprise_exists
     register_routes(service.api, bus, catalog, jobs, limits, service.clock)
+    service.indexes = INDEXES
     service.on_start += [
-        lambda: ensure_indexes(db),
         shelves.stock_if_empty,
         jobs.resume_unpublished,
     ]

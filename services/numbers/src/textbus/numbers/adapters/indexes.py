@@ -1,18 +1,28 @@
-"""Indexes for the queries that do not look documents up by ``_id``, created at start-up.
+"""Every secondary index the numbers service's queries need, each next to the query it serves.
 
-FerretDB, the local stand-in, scans the collection for these anyway; the
-indexes are for MongoDB, where the sweeps would otherwise scan it too.
+Queries by ``_id`` alone need none (MongoDB always indexes ``_id``). The kit
+creates these at start-up (``Service.indexes``); tests/unit/test_indexes.py
+fails when an adapter runs a query that none of them serves. FerretDB, the
+local stand-in, creates them but scans the collection anyway; MongoDB uses them.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from textbus.kit.mongo import Index
+from textbus.kit.outbox import relay_index
 
-from pymongo.asynchronous.database import AsyncDatabase
-
-
-async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
-    # The retention sweep (job_id null, at before the horizon) and a job's results (job_id).
-    await db["outcomes"].create_index([("job_id", 1), ("at", 1)])
-    # The retention sweep of jobs (created before the horizon).
-    await db["jobs"].create_index([("created_at", 1)])
+INDEXES: tuple[Index, ...] = (
+    Index("numbers", ("tenant", "registration", "deleted"), "MongoNumbers.registered_count (the tier limit)"),
+    Index("numbers", ("lifecycle", "deleted"), "MongoNumbers.active (the inactivity sweeper)"),
+    relay_index("numbers"),
+    # The job_id prefix also serves a job's results (of_job, forget_job_outcomes).
+    Index("outcomes", ("job_id", "at"), "MongoOutcomes.forget_commands_before (job_id null, at < horizon)"),
+    relay_index("outcomes"),
+    Index("jobs", ("created_at",), "MongoJobs.created_before (the retention sweep of jobs)"),
+    Index("jobs", ("publishing",), "MongoJobs.unpublished (jobs resumed at start-up)"),
+    # A name search is a case-insensitive regex: no bounds, but MongoDB matches it on the index's
+    # keys within the tenant instead of reading every document.
+    Index("assignees", ("tenant", "name"), "ids_containing: assignees whose name contains the text"),
+    Index("carrier_profiles", ("tenant", "name"), "ids_containing: profiles whose name contains it"),
+    Index("carrier_profiles", ("tenant", "carrier"), "ids_containing: profiles whose carrier contains it"),
+)
