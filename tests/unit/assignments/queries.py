@@ -1,0 +1,81 @@
+"""Every query the assignments service runs, as shapes under the adapter function that runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import textbus.assignments.adapters
+from tests.unit.query_shapes import Shape, by_id
+from textbus.assignments.bootstrap import bootstrap
+
+ADAPTERS = Path(next(iter(textbus.assignments.adapters.__path__)))
+# Outbox documents: the kit reads and relays them (the service wires which collections).
+WATCHED = tuple(sorted(bootstrap().outbox._watched))
+
+SHAPES: dict[str, tuple[Shape, ...]] = {
+    "users.MongoUsers.get": by_id("users"),
+    "users.MongoUsers.get_many": by_id("users"),
+    "users.MongoUsers.save": by_id("users"),
+    "users.MongoUsers.requests_of": by_id("users"),
+    "users.MongoUsers.save_requests": by_id("users"),
+    "users.MongoUsers.list": (
+        Shape("users", equality=("tenant",)),
+        Shape("users", equality=("tenant",), sort=("user_id",)),
+    ),
+    # $in of correlation ids: equality on each.
+    "documents.referred_requests": (
+        Shape("users", equality=("number_requests.correlation_id",)),
+        Shape("groups", equality=("deleted", "requests.correlation_id")),
+    ),
+    "groups.MongoGroups.get": by_id("groups"),
+    "groups.MongoGroups.replace": by_id("groups"),
+    "groups.MongoGroups.of_tenant": (Shape("groups", equality=("tenant", "deleted")),),
+    "groups.MongoGroups.of_member": (Shape("groups", equality=("tenant", "deleted", "member_user_ids")),),
+    "groups.MongoGroups.settle_membership": by_id("groups"),
+    "groups.MongoGroups.unsettled_memberships": (Shape("groups", present=("_membership.0",)),),
+    "groups.MongoGroupNames.reserve": by_id("group_names"),
+    "groups.MongoGroupNames.take_over": by_id("group_names"),
+    "groups.MongoGroupNames.release": by_id("group_names"),
+    "numbers.MongoNumberFacts.get": by_id("numbers"),
+    "numbers.MongoNumberFacts.get_many": by_id("numbers"),
+    "numbers.MongoNumberFacts.held_by": (
+        Shape("numbers", equality=("tenant", "assignee.kind", "assignee.id")),
+    ),
+    "numbers.MongoNumberFacts.held_by_groups": (Shape("numbers", equality=("tenant", "assignee.kind")),),
+    "numbers.MongoNumberFacts.outcomes": by_id("command_outcomes"),
+    "numbers.MongoNumberFacts.record_outcome": by_id("command_outcomes"),
+    # An $or: each branch is planned on its own ($exists: false matches the index's null keys).
+    "numbers.MongoNumberFacts.outcomes_recorded_before": (
+        Shape("command_outcomes", range=("recorded_at",)),
+        Shape("command_outcomes", equality=("recorded_at",)),
+    ),
+    "numbers.MongoNumberFacts.forget_outcomes": by_id("command_outcomes"),
+    "numbers.MongoNumberFacts.settle_change": by_id("numbers"),
+    "numbers.MongoNumberFacts.unsettled_change": by_id("numbers"),
+    "numbers.MongoNumberFacts.unsettled_changes": (Shape("numbers", present=("_change",)),),
+    "sync_tasks.MongoSyncTasks.open_seq": by_id("sync_open_tasks"),
+    "sync_tasks.MongoSyncTasks.set_open_seq": by_id("sync_open_tasks"),
+    "sync_tasks.MongoSyncTasks.get": by_id("sync_tasks"),
+    "sync_tasks.MongoSyncTasks.save": by_id("sync_tasks"),
+    "sync_tasks.MongoSyncTasks.of_tenant": (Shape("sync_tasks", equality=("tenant",)),),
+    "sync_tasks.MongoSyncTasks.counted": by_id("sync_counted_changes"),
+    "sync_tasks.MongoSyncTasks.mark_counted": by_id("sync_counted_changes"),
+    "sync_tasks.MongoSyncTasks.open_tasks": (Shape("sync_tasks", equality=("status",)),),
+    "sync_tasks.MongoSyncTasks.forget_counted": (
+        Shape("sync_counted_changes", equality=("counted_at",)),
+        Shape("sync_counted_changes", range=("counted_at",)),
+    ),
+    "sync_tasks.MongoSyncTasks.sms_recipients": by_id("sms_recipients"),
+    "sync_tasks.MongoSyncTasks.add_sms_recipients": by_id("sms_recipients"),
+    "sync_tasks.MongoCompletions.get": by_id("sync_completions"),
+    "sync_tasks.MongoCompletions.of_tenant": (Shape("sync_completions", equality=("tenant",)),),
+    "enterprises.MongoEnterprises.get": by_id("enterprises"),
+    "enterprises.MongoEnterprises.exists": by_id("enterprises"),
+    "enterprises.MongoEnterprises.save": by_id("enterprises"),
+    # Every enterprise, counted, then a page of them in _id order.
+    "enterprises.MongoEnterprises.list": (Shape("enterprises"), Shape("enterprises", sort=("_id",))),
+    "mongo.apply_once": by_id("numbers"),
+    "outbox.Outbox.deliver": by_id(*WATCHED),
+    "outbox.Outbox.start": tuple(Shape(c, range=("_outbox.id",)) for c in WATCHED),
+    "outbox._queued": by_id(*WATCHED),
+}
