@@ -12,6 +12,7 @@ from textbus.contracts.numbers.v1 import (
     AddNumber,
     AssignNumber,
     DeleteNumber,
+    NumberCommand,
     RegisterNumber,
     UnassignNumber,
     UpdateNumber,
@@ -51,6 +52,26 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
             raise NotFound(f"{number} is not in this enterprise's inventory", number=number)
         return view
 
+    async def changed(
+        request: web.Request,
+        change: NumberCommand,
+        *,
+        managers_only: bool,
+        carrier_profile_id: str | None = None,
+    ) -> str:
+        """Hand one number's change to its use case; once it is applied, the tenant it was made in."""
+        tenant = tenant_of(request)
+        await bus.handle(
+            ChangeNumber(
+                tenant,
+                change,
+                is_provider=principal(request).is_provider,
+                managers_only=managers_only,
+                carrier_profile_id=carrier_profile_id,
+            )
+        )
+        return tenant
+
     @api.post(
         f"{TENANT}/numbers",
         summary="Add one number",
@@ -61,22 +82,15 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         responses={409: "Already on the platform, or released"},
     )
     async def add_number(request: web.Request, body: NewNumber) -> NumberView:
-        tenant, who = tenant_of(request), principal(request)
         number = parse_number(body.country_code, body.national_number)
         change = AddNumber(
             number=number,
-            requested_by=who.subject,
+            requested_by=principal(request).subject,
             sms_capable=body.sms_capable,
             carrier_profile_id=body.carrier_profile_id,
         )
-        await bus.handle(
-            ChangeNumber(
-                tenant,
-                change,
-                is_provider=who.is_provider,
-                managers_only=True,
-                carrier_profile_id=body.carrier_profile_id,
-            )
+        tenant = await changed(
+            request, change, managers_only=True, carrier_profile_id=body.carrier_profile_id
         )
         return await number_view(tenant, number)
 
@@ -136,23 +150,16 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         responses={404: "Not in this enterprise's inventory", 409: "Assigned (capability), or released"},
     )
     async def update_number(request: web.Request, body: NumberChange) -> NumberView:
-        tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
         change = UpdateNumber(
             number=number,
-            requested_by=who.subject,
+            requested_by=principal(request).subject,
             carrier_profile_id=body.carrier_profile_id,
             clear_carrier_profile=body.clear_carrier_profile,
             sms_capable=body.sms_capable,
         )
-        await bus.handle(
-            ChangeNumber(
-                tenant,
-                change,
-                is_provider=who.is_provider,
-                managers_only=True,
-                carrier_profile_id=body.carrier_profile_id,
-            )
+        tenant = await changed(
+            request, change, managers_only=True, carrier_profile_id=body.carrier_profile_id
         )
         return await number_view(tenant, number)
 
@@ -164,10 +171,9 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         responses={404: "Not in this enterprise's inventory", 409: "Assigned, or released"},
     )
     async def delete_number(request: web.Request) -> web.Response:
-        tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
-        change = DeleteNumber(number=number, requested_by=who.subject)
-        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=True))
+        change = DeleteNumber(number=number, requested_by=principal(request).subject)
+        await changed(request, change, managers_only=True)
         return web.Response(status=204)
 
     @api.put(
@@ -183,17 +189,15 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         },
     )
     async def assign(request: web.Request, body: NewAssignee) -> NumberView:
-        tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
         # Not assignee_in_flight: the caller cannot know of an assignee the read model has not seen.
         change = AssignNumber(
             number=number,
-            requested_by=who.subject,
+            requested_by=principal(request).subject,
             assignee=Assignee(kind=body.kind, id=body.id),
             replace=body.replace,
         )
-        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=False))
-        return await number_view(tenant, number)
+        return await number_view(await changed(request, change, managers_only=False), number)
 
     @api.delete(
         f"{TENANT}/numbers/{{number}}/assignee",
@@ -203,11 +207,9 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         responses={404: "Not in this enterprise's inventory", 409: "Not assigned"},
     )
     async def unassign(request: web.Request) -> NumberView:
-        tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
-        change = UnassignNumber(number=number, requested_by=who.subject)
-        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=False))
-        return await number_view(tenant, number)
+        change = UnassignNumber(number=number, requested_by=principal(request).subject)
+        return await number_view(await changed(request, change, managers_only=False), number)
 
     @api.post(
         f"{TENANT}/numbers/{{number}}/registration",
@@ -217,11 +219,9 @@ def register_number_routes(api: Api, bus: MessageBus, catalog: Catalog, clock: C
         responses={409: "Tier limit reached, or released"},
     )
     async def register(request: web.Request) -> NumberView:
-        tenant, who = tenant_of(request), principal(request)
         number = e164(request.match_info["number"])
-        change = RegisterNumber(number=number, requested_by=who.subject)
-        await bus.handle(ChangeNumber(tenant, change, is_provider=who.is_provider, managers_only=True))
-        return await number_view(tenant, number)
+        change = RegisterNumber(number=number, requested_by=principal(request).subject)
+        return await number_view(await changed(request, change, managers_only=True), number)
 
 
 EXPORT_HEADER = [
