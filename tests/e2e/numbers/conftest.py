@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 from pymongo import AsyncMongoClient
 
-from tests.support import eventually, produce
+from tests.support import Clock, eventually, produce
 from textbus.contracts import Envelope, Payload
 from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupUpserted, UserUpserted
 from textbus.contracts.carriers.v1 import CarrierProfileUpserted
@@ -22,16 +21,6 @@ from textbus.numbers.bootstrap import bootstrap
 from textbus.numbers.config import NumbersSettings
 
 TENANT = "acme"
-
-
-@dataclass
-class Clock:
-    """Time as the service under test sees it; tests move it forward."""
-
-    offset: timedelta = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
 
 @dataclass

@@ -16,12 +16,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime
 
 from textbus.assignments.config import RetentionSettings
 from textbus.assignments.service.ports import Ports
+from textbus.kit.periodic import run_periodically
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +58,9 @@ async def forget_old_outcomes(ports: Ports, recorded_before: datetime) -> int:
 
 
 async def sweep_forever(ports: Ports, retention: RetentionSettings) -> None:
-    while True:
-        try:
-            await sweep(ports, retention)
-        except Exception:
-            log.exception("retention sweep failed; trying again next time")
-        await asyncio.sleep(retention.sweep_seconds)
+    await run_periodically(
+        lambda: sweep(ports, retention), every_seconds=retention.sweep_seconds, name="retention sweep"
+    )
 
 
 async def _forget_unreferenced(ports: Ports, keys: list[tuple[str, str]]) -> int:

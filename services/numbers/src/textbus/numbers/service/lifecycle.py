@@ -6,7 +6,6 @@ one writer, checks again that the number is still idle before releasing it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from uuid import NAMESPACE_URL, uuid5
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import ReleaseNumber
 from textbus.kit.clock import Clock
+from textbus.kit.periodic import run_periodically
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.service.jobs import CommandPublisher
 
@@ -70,9 +70,4 @@ class InactivitySweeper:
         return asked
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("inactivity sweep failed; trying again next time")
-            await asyncio.sleep(self.interval_seconds)
+        await run_periodically(self.sweep, every_seconds=self.interval_seconds, name="inactivity sweep")

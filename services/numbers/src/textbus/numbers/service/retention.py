@@ -8,13 +8,13 @@ job goes only once completed, however old.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from textbus.kit.clock import Clock
+from textbus.kit.periodic import run_periodically
 from textbus.numbers.service.jobs import JobOutcomes, JobStore, is_completed
 
 log = logging.getLogger(__name__)
@@ -66,9 +66,4 @@ class RetentionSweeper:
         return Swept(outcomes=outcomes, jobs=jobs)
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                await self.sweep()
-            except Exception:
-                log.exception("retention sweep failed; trying again next time")
-            await asyncio.sleep(self.interval_seconds)
+        await run_periodically(self.sweep, every_seconds=self.interval_seconds, name="retention sweep")
