@@ -3,12 +3,21 @@ assignments publishes enterprises and users on assignments.events.v1 and numbers
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
+import aiohttp
 import pytest
 
+from tests.support import eventually
 from textbus.assignments.bootstrap import bootstrap as assignments_service
+from textbus.devinfra.processes import free_port
 from textbus.kit.service import running
 from textbus.kit.settings import ServiceSettings
 from textbus.numbers.bootstrap import bootstrap as numbers_service
@@ -36,3 +45,42 @@ async def platform(
         running(assignments_service(settings_for("assignments"))) as assignments,
     ):
         yield Platform(numbers=numbers.url, assignments=assignments.url)
+
+
+class Launcher(Protocol):
+    def __call__(self, service: str, **settings: str) -> AbstractAsyncContextManager[str]: ...
+
+
+@pytest.fixture
+def launch(service_env: dict[str, str]) -> Launcher:
+    """``async with launch("numbers") as url``: the service as a process, ready, then stopped.
+    Keyword arguments are environment settings for that process (``TEXTBUS_NUMBERS_TIER_LIMIT="3"``);
+    two launches of one service are two replicas in one consumer group."""
+
+    @asynccontextmanager
+    async def start(service: str, **settings: str) -> AsyncIterator[str]:
+        port = free_port()
+        env = {**service_env, **settings, f"TEXTBUS_{service.upper().replace('-', '_')}_PORT": str(port)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"textbus.{service.replace('-', '_')}"], env=env, stdin=subprocess.DEVNULL
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            async with aiohttp.ClientSession() as http:
+
+                async def ready() -> bool:
+                    assert process.poll() is None, f"{service} exited with {process.returncode}"
+                    try:
+                        async with http.get(f"{url}/readyz") as answer:
+                            return answer.status == 200
+                    except aiohttp.ClientConnectionError:
+                        return False
+
+                await eventually(ready, timeout=90)
+            yield url
+        finally:
+            process.send_signal(signal.SIGTERM)
+            exit_code = await asyncio.to_thread(process.wait, 30)
+        assert exit_code == 0, f"{service} did not stop cleanly on SIGTERM ({exit_code})"
+
+    return start

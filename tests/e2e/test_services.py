@@ -2,60 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-import subprocess
-import sys
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import aiohttp
 import pytest
 from pymongo import AsyncMongoClient
 
+from tests.e2e.conftest import Launcher
 from tests.support import eventually
 from textbus.contracts import SERVICES, topics_of
-from textbus.devinfra.processes import free_port
 from textbus.kit.auth import Role, mint
 from textbus.kit.settings import AuthSettings
 
 pytestmark = pytest.mark.e2e
-
-Launcher = Callable[[str], AbstractAsyncContextManager[str]]
-
-
-@pytest.fixture
-def launch(service_env: dict[str, str]) -> Launcher:
-    """``async with launch("numbers") as url``: the service as a process, ready, then stopped."""
-
-    @asynccontextmanager
-    async def start(service: str) -> AsyncIterator[str]:
-        port = free_port()
-        env = {**service_env, f"TEXTBUS_{service.upper().replace('-', '_')}_PORT": str(port)}
-        process = subprocess.Popen(
-            [sys.executable, "-m", f"textbus.{service.replace('-', '_')}"], env=env, stdin=subprocess.DEVNULL
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            async with aiohttp.ClientSession() as http:
-
-                async def ready() -> bool:
-                    assert process.poll() is None, f"{service} exited with {process.returncode}"
-                    try:
-                        async with http.get(f"{url}/readyz") as answer:
-                            return answer.status == 200
-                    except aiohttp.ClientConnectionError:
-                        return False
-
-                await eventually(ready, timeout=90)
-            yield url
-        finally:
-            process.send_signal(signal.SIGTERM)
-            exit_code = await asyncio.to_thread(process.wait, 30)
-        assert exit_code == 0, f"{service} did not stop cleanly on SIGTERM ({exit_code})"
-
-    return start
 
 
 @pytest.mark.parametrize("service", SERVICES)

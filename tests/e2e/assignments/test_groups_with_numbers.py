@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.e2e.test_services import Launcher
+from tests.e2e.conftest import Launcher
 from tests.support import eventually
 from textbus.kit.auth import Role, mint
 from textbus.kit.settings import AuthSettings
