@@ -38,7 +38,6 @@ from textbus.kit.service import running
 from textbus.kit.settings import AuthSettings, HttpSettings, KafkaSettings, MongoSettings, ServiceSettings
 from textbus.numbers.adapters.numbers_store import to_document
 from textbus.numbers.adapters.read_models import assignee_id
-from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.bootstrap import bootstrap
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.domain.numbers import Assignee, NumberRecord
@@ -391,11 +390,9 @@ class NumbersBench:
         progress(f"seeding {count:,} numbers straight into the service's database")
         await self.db["assignees"].insert_many(known_assignees())
         start = time.perf_counter()
-        shelves = MongoShelves(self.db)
         for first in range(0, count, 10_000):
             documents = [searched_number(i) for i in range(first, min(count, first + 10_000))]
             await self.db["numbers"].insert_many(documents)
-            await shelves.put(documents)
         self.results.details["search"] = {
             "numbers": count,
             "seeded_per_s": count / (time.perf_counter() - start),
@@ -404,8 +401,8 @@ class NumbersBench:
         harper = [
             d["_id"].removeprefix(f"{TENANT}/") for d in known_assignees() if ASSIGNEE_NAME in d["name"]
         ]
-        # Each search's baseline is the same selection as one query of the numbers collection (what
-        # the service ran before its shelves): a number regex, the assignee keys the name matches.
+        # Each search's baseline is the same selection as one raw query of the numbers collection:
+        # a number regex, the assignee keys the name matches.
         searches = [
             (
                 "quick search, number fragment",

@@ -8,11 +8,9 @@ import pytest
 from tests.support import eventually, produce, read_records
 from textbus.contracts import Envelope, dead_letter_topic, topic
 from textbus.contracts.assignments.v1 import UserUpserted
-from textbus.contracts.numbers.v1 import AddNumber
 from textbus.kit.kafka import BatchRecord, PermanentFailure, Record
 from textbus.kit.service import Service, running
 from textbus.kit.settings import ServiceSettings
-from textbus.numbers.adapters.shelves import command_partition
 
 pytestmark = pytest.mark.integration
 
@@ -115,24 +113,3 @@ async def test_an_infrastructure_error_redelivers_the_batch_and_its_key_waits(
 
 async def _async(value: bool) -> bool:
     return value
-
-
-async def test_a_number_is_shelved_by_the_partition_its_commands_travel_on(
-    settings_for: Callable[[str], ServiceSettings],
-) -> None:
-    """Shelves are written by the consumer of the number's partition, computed from the number;
-    it must be the partition the producer really picks."""
-    settings = settings_for("numbers")
-    service = Service.create(settings, title="partitions")
-    numbers = [f"+1212555{i:04d}" for i in range(40)]
-    async with running(service):
-        for number in numbers:
-            added = AddNumber(number=number, requested_by="test", sms_capable=True)
-            await service.messaging.publish(
-                COMMANDS, Envelope.wrap(added, source="test", subject=number, tenant="acme")
-            )
-    records = await read_records(settings.kafka.bootstrap_servers, settings.topic_name(COMMANDS.name), 40)
-
-    assert {(r.key or b"").decode(): r.partition for r in records} == {
-        n: command_partition(n) for n in numbers
-    }

@@ -37,3 +37,21 @@ async def test_a_started_service_has_created_every_index_it_declares(
             for spec in (await db[collection].index_information()).values()
         }
     assert {(index.collection, index.keys) for index in declared} <= created
+
+
+async def test_indexes_and_collections_a_former_release_kept_are_dropped_at_start_up(
+    settings_for: Callable[[str], ServiceSettings], mongo: AsyncMongoClient[dict[str, Any]]
+) -> None:
+    settings = settings_for("numbers")
+    db = mongo[settings.database_name]
+    # What the release before searches queried the numbers collection left behind.
+    await db["number_shelves"].insert_one({"_id": "acme/00/00", "rows": ""})
+    await db["numbers"].create_index([("tenant", 1), ("registration", 1), ("former", 1)])
+    async with running(numbers(settings)):
+        names = await db.list_collection_names()
+        keys = [
+            tuple(k for k, _ in spec["key"]) for spec in (await db["numbers"].index_information()).values()
+        ]
+    assert "number_shelves" not in names
+    assert ("tenant", "registration", "former") not in keys
+    assert {index.keys for index in NUMBERS_INDEXES if index.collection == "numbers"} <= {*keys}

@@ -30,7 +30,7 @@ async def test_a_wrong_argument_to_another_packages_code_fails_the_type_check() 
     # The other arguments are wrong too; what matters is that the tier limit's type is seen.
     planted = (
         "from textbus.numbers.service.commands import CommandHandler\n"
-        "CommandHandler(numbers=None, facts=None, outcomes=None, shelves=None, tier_limit='four hundred',"
+        "CommandHandler(numbers=None, facts=None, outcomes=None, tier_limit='four hundred',"
         " clock=None)\n"
     )
     status, output = await mypy(planted)

@@ -36,7 +36,7 @@ QUERY_METHODS = {
     "find_one_and_delete",
 }
 # The kit's modules that query a service's collections (the outbox relay, apply_once).
-KIT_QUERY_MODULES = ("outbox", "mongo")
+KIT_QUERY_MODULES = ("outbox", "mongo", "mongo_search")
 
 
 @dataclass(frozen=True)

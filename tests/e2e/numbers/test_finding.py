@@ -64,9 +64,21 @@ async def test_the_services_filter_selects_chip_groups(inventory: NumbersApi) ->
 async def test_pages_are_sorted_and_carry_the_total(inventory: NumbersApi) -> None:
     _, page = await inventory.call("GET", f"{BASE}/numbers?sort=-number&skip=1&limit=2")
     assert (page["total"], [i["number"] for i in page["items"]]) == (5, ["+14155550102", "+14155550101"])
+    # By the names shown: Ann Lee, then Front Desk; carriers: none first, East, then West.
     assert await numbers(inventory, "sort=assignee&services=user&services=group") == [
+        "+14155550101",
+        "+14155550102",
+    ]
+    assert await numbers(inventory, "sort=-assignee&services=user&services=group") == [
         "+14155550102",
         "+14155550101",
+    ]
+    assert await numbers(inventory, "sort=carrier") == [
+        "+12125550105",
+        "+14155550101",
+        "+14155550103",
+        "+12125550104",
+        "+14155550102",
     ]
 
 

@@ -75,6 +75,11 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     # Every enterprise, counted, then a page of them in _id order.
     "enterprises.MongoEnterprises.list": (Shape("enterprises"), Shape("enterprises", sort=("_id",))),
     "mongo.apply_once": by_id("numbers"),
+    # The kit's search functions: assignments runs none of them.
+    "mongo_search.find_page": (),
+    "mongo_search.find_batches": (),
+    "mongo_search.count_by": (),
+    "mongo_search.page_by_name": (),
     "outbox.Outbox.deliver": by_id(*WATCHED),
     "outbox.Outbox.start": tuple(Shape(c, range=("_outbox.id",)) for c in WATCHED),
     "outbox._queued": by_id(*WATCHED),

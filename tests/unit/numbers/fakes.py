@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -109,14 +109,6 @@ class FakeOutcomes:
 
     async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
         self.counted.extend(counted)
-
-
-@dataclass
-class FakeShelves:
-    refreshed: list[tuple[str, str]] = field(default_factory=list)
-
-    async def refresh(self, changed: Iterable[tuple[str, str]]) -> None:
-        self.refreshed.extend(changed)
 
 
 def number_record(number: str = "+14155550100", tenant: str = "acme", **changes: Any) -> NumberRecord:

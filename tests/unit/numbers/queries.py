@@ -12,6 +12,17 @@ ADAPTERS = Path(next(iter(textbus.numbers.adapters.__path__)))
 # Outbox documents: the kit reads and relays them (the service wires which collections).
 WATCHED = tuple(sorted(bootstrap().outbox._watched))
 
+SEARCHED = ("tenant", "deleted")
+SEARCH_ORDERS = (
+    Shape("numbers", equality=SEARCHED, sort=("_id",)),
+    Shape("numbers", equality=SEARCHED, sort=("created_at", "_id")),
+    Shape("numbers", equality=SEARCHED, sort=("updated_at", "_id")),
+    # A name filter or a sort by name: the numbers of some assignees (or profiles), by number.
+    Shape("numbers", equality=(*SEARCHED, "assignee_key"), sort=("_id",)),
+    Shape("numbers", equality=(*SEARCHED, "carrier_profile_id"), sort=("_id",)),
+)
+BY_NAME = SEARCH_ORDERS[3:]
+
 SHAPES: dict[str, tuple[Shape, ...]] = {
     "numbers_store.MongoNumbers.load": by_id("numbers"),
     "numbers_store.MongoNumbers.registered_count": (
@@ -28,14 +39,24 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     "read_models.ReadModels.manages_own_numbers": by_id("enterprises"),
     "read_models.ReadModels.last_activity": by_id("number_activity"),
     "read_models.by_ids": by_id(
-        "numbers", "assignees", "carrier_profiles", "number_activity", "number_domains", "number_shelves"
+        "numbers", "assignees", "carrier_profiles", "number_activity", "number_domains"
     ),
     # The name is a case-insensitive regex: a range without bounds.
     "read_models.ids_containing": (
-        Shape("assignees", equality=("tenant",), range=("name",)),
-        Shape("carrier_profiles", equality=("tenant",), range=("name",)),
-        Shape("carrier_profiles", equality=("tenant",), range=("carrier",)),
+        Shape("assignees", equality=("tenant", "exists"), range=("name",)),
+        Shape("carrier_profiles", equality=("tenant", "exists"), range=("name",)),
+        Shape("carrier_profiles", equality=("tenant", "exists"), range=("carrier",)),
     ),
+    # Every search: the tenant's numbers, in one of the orders a reader may ask for. The quick
+    # search and the number filter are unanchored regexes (matched on what the index reads), the
+    # Services and lifecycle filters are tested on the documents found.
+    "mongo_search.find_page": SEARCH_ORDERS,
+    "mongo_search.find_batches": SEARCH_ORDERS,
+    "mongo_search.count_by": (
+        Shape("numbers", equality=("tenant", "deleted"), sort=("assignee_key",)),
+        Shape("numbers", equality=("tenant", "deleted"), sort=("carrier_profile_id",)),
+    ),
+    "mongo_search.page_by_name": BY_NAME,
     "jobs.MongoJobs.create": by_id("job_chunks"),
     "jobs.MongoJobs.get": by_id("jobs"),
     "jobs.MongoJobs.chunk": by_id("job_chunks"),
@@ -52,9 +73,6 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     ),
     "outcomes.MongoOutcomes.forget_job_outcomes": (Shape("outcomes", equality=("job_id",)),),
     "outcomes.MongoOutcomes.forget_job_progress": by_id("job_progress"),
-    "shelves.MongoShelves._restock": by_id("number_shelves"),
-    # Once, into an empty shelves collection: reads every number, which no index makes cheaper.
-    "shelves.MongoShelves.stock_if_empty": (Shape("number_shelves"), Shape("numbers")),
     "mongo.apply_once": by_id(
         "numbers", "assignees", "enterprises", "carrier_profiles", "number_activity", "number_domains"
     ),

@@ -11,7 +11,6 @@ from tests.unit.numbers.fakes import (
     FakeFacts,
     FakeNumbers,
     FakeOutcomes,
-    FakeShelves,
     MovingClock,
     number_record,
 )
@@ -62,9 +61,7 @@ def clock() -> MovingClock:
 def handler(
     numbers: FakeNumbers, facts: FakeFacts, outcomes: FakeOutcomes, clock: MovingClock
 ) -> CommandHandler:
-    return CommandHandler(
-        numbers=numbers, facts=facts, outcomes=outcomes, shelves=FakeShelves(), tier_limit=2, clock=clock
-    )
+    return CommandHandler(numbers=numbers, facts=facts, outcomes=outcomes, tier_limit=2, clock=clock)
 
 
 def command(payload: NumberCommand, tenant: str = "acme") -> Envelope:

@@ -1,10 +1,9 @@
-"""Which numbers a query selects and in what order; how a shelf keeps a number."""
+"""Which numbers a query selects and in what order (the oracle of the catalog's query)."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from textbus.numbers.adapters.shelves import PARTITIONS, command_partition, pack, shelf_id, unpack
 from textbus.numbers.domain.numbers import Assignee, NumberRecord
 from textbus.numbers.service.queries import NumberFilter, ServicesFilter
 from textbus.numbers.service.selection import Names, Selection
@@ -46,8 +45,11 @@ INVENTORY = [
 ]
 
 
+NAMES = {"user/u-ann": "ann", "group/g-sales": "Sales", "p-att": "AT&T", "p-tmo": "T-Mobile"}
+
+
 def selected(selection: Selection) -> list[str]:
-    return [r.number for r in selection.sorted(r for r in INVENTORY if selection.selects(r))]
+    return [r.number for r in selection.sorted((r for r in INVENTORY if selection.selects(r)), NAMES)]
 
 
 def test_the_quick_search_finds_a_number_an_assignee_or_a_carrier() -> None:
@@ -78,11 +80,12 @@ def test_lifecycle_filter() -> None:
 
 
 def test_sorting_puts_missing_values_first_ascending_and_last_descending() -> None:
+    # By the names shown, in any case: "ann" before "Sales".
     assert selected(Selection(NumberFilter(), sort="assignee")) == [
         "+12124001001",
         "+13105550001",
-        "+13105550000",
         "+12124001000",
+        "+13105550000",
     ]
     assert selected(Selection(NumberFilter(), sort="-carrier"))[:2] == ["+13105550001", "+12124001000"]
     assert selected(Selection(NumberFilter(), sort="-created_at")) == [
@@ -93,15 +96,11 @@ def test_sorting_puts_missing_values_first_ascending_and_last_descending() -> No
     ]
 
 
-def test_a_shelf_keeps_a_number_exactly() -> None:
-    for kept in INVENTORY:
-        assert unpack("acme", pack(kept)) == kept
-
-
-def test_a_number_has_one_shelf_owned_by_its_command_partition() -> None:
-    number = "+12124001000"
-    partition = command_partition(number)
-    assert 0 <= partition < PARTITIONS
-    assert shelf_id("acme", number) == shelf_id("acme", number)
-    assert shelf_id("acme", number).startswith(f"acme/{partition:02d}/")
-    assert len({command_partition(f"+1212400{i:04d}") for i in range(1000)}) == PARTITIONS
+def test_an_assignee_or_profile_without_a_name_shown_sorts_as_a_missing_value() -> None:
+    unnamed = Selection(NumberFilter(), sort="assignee")
+    assert [r.number for r in unnamed.sorted(INVENTORY, {"group/g-sales": "Sales"})] == [
+        "+12124001000",
+        "+12124001001",
+        "+13105550001",
+        "+13105550000",
+    ]

@@ -49,9 +49,17 @@ class Index:
 
 
 async def create_indexes(db: AsyncDatabase[dict[str, Any]], indexes: Iterable[Index]) -> None:
-    """Create the indexes a service declares (a no-op for those that already exist)."""
+    """Create the indexes a service declares (a no-op for those that already exist), and drop the
+    ones a former release declared on the same collections: an index no query uses only slows
+    writes. (During a rolling upgrade the older replicas' queries may then scan, never fail.)"""
+    declared: dict[str, set[str]] = {}
     for index in indexes:
-        await db[index.collection].create_index([(key, 1) for key in index.keys], sparse=index.sparse)
+        name = await db[index.collection].create_index([(key, 1) for key in index.keys], sparse=index.sparse)
+        declared.setdefault(index.collection, set()).add(name)
+    for collection, names in declared.items():
+        async for existing in await db[collection].list_indexes():
+            if existing["name"] not in names and existing["name"] != "_id_":
+                await db[collection].drop_index(existing["name"])
 
 
 async def apply_once(

@@ -55,6 +55,8 @@ class Service:
     outbound: OutboundClient = field(default_factory=OutboundClient)
     # Every secondary index its queries need, created before anything else reads the database.
     indexes: tuple[Index, ...] = ()
+    # Collections a former release kept and this one no longer reads: dropped at start-up.
+    retired_collections: tuple[str, ...] = ()
     on_start: list[StartHook] = field(default_factory=list)
     on_stop: list[StartHook] = field(default_factory=list)
     background: list[StartHook] = field(default_factory=list)
@@ -128,6 +130,8 @@ async def running(service: Service) -> AsyncIterator[Running]:
         await broker.connect()
         await service.outbound.start()
         await create_indexes(service.db, service.indexes)
+        for retired in service.retired_collections:
+            await service.db.drop_collection(retired)
         await service.outbox.start()
         for hook in service.on_start:
             await hook()

@@ -23,11 +23,15 @@ def search_digits(text: str) -> str | None:
     return digits if len(digits) >= _MIN_SEARCH_DIGITS else None
 
 
+def number_needle(text: str) -> str:
+    """What an E.164 number must contain to match what was typed: its digits when the text looks
+    like a phone number in any common format ('(212) 400-1', '+1 212'), else the text itself,
+    trimmed, in any case (a database query matches this same needle)."""
+    return search_digits(text) or text.strip().casefold()
+
+
 def number_contains(number: str, text: str) -> bool:
-    """An E.164 number contains what was typed: its digits when the text looks like a phone number
-    in any common format ('(212) 400-1', '+1 212'), else the text itself, in any case."""
-    digits = search_digits(text)
-    return (digits or text.strip().casefold()) in number.casefold()
+    return number_needle(text) in number.casefold()
 
 
 def text_contains(value: str, text: str) -> bool:

@@ -16,7 +16,6 @@ from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
-from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.entrypoints.http import register_routes
 from textbus.numbers.entrypoints.kafka import READ_MODEL_EVENTS, register_handlers
@@ -53,15 +52,13 @@ def bootstrap(
     read_models = ReadModels(db)
     numbers = MongoNumbers(db, service.outbox)
     outcomes = MongoOutcomes(db, service.outbox)
-    shelves = MongoShelves(db)
-    catalog = MongoCatalog(db, read_models, shelves)
+    catalog = MongoCatalog(db, read_models)
     job_store = MongoJobs(db)
     jobs = Jobs(store=job_store, outcomes=outcomes, publish=publish_command, clock=service.clock)
     commands = CommandHandler(
         numbers=numbers,
         facts=read_models,
         outcomes=outcomes,
-        shelves=shelves,
         tier_limit=limits.tier_limit,
         clock=service.clock,
     )
@@ -101,10 +98,9 @@ def bootstrap(
     service.api.tenant_exists = read_models.enterprise_exists
     register_routes(service.api, bus, catalog, jobs, limits, service.clock)
     service.indexes = INDEXES
-    service.on_start += [
-        shelves.stock_if_empty,
-        jobs.resume_unpublished,
-    ]
+    # Before searches read the numbers themselves, a copy of them was packed on shelves.
+    service.retired_collections = ("number_shelves",)
+    service.on_start.append(jobs.resume_unpublished)
     service.on_stop.append(jobs.stop)
     service.background += [sweeper.run_forever, retention.run_forever]
     return service

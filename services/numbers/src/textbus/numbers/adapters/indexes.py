@@ -15,6 +15,22 @@ INDEXES: tuple[Index, ...] = (
     Index("numbers", ("tenant", "registration", "deleted"), "MongoNumbers.registered_count (the tier limit)"),
     Index("numbers", ("lifecycle", "deleted"), "MongoNumbers.active (the inactivity sweeper)"),
     relay_index("numbers"),
+    # Searches (adapters/catalog.py): the tenant's numbers in each order a reader may ask for, the
+    # number breaking ties; a quick search or a column filter is matched on what the index reads.
+    Index("numbers", ("tenant", "deleted", "_id"), "MongoCatalog: a search sorted by number, its count"),
+    Index("numbers", ("tenant", "deleted", "created_at", "_id"), "MongoCatalog: sorted by created_at"),
+    Index("numbers", ("tenant", "deleted", "updated_at", "_id"), "MongoCatalog: sorted by updated_at"),
+    # A sort by name reads one assignee's (or profile's) numbers at a time; a name filter, theirs.
+    Index(
+        "numbers",
+        ("tenant", "deleted", "assignee_key", "_id"),
+        "MongoCatalog: by assignee (filter, sort by name, count per assignee)",
+    ),
+    Index(
+        "numbers",
+        ("tenant", "deleted", "carrier_profile_id", "_id"),
+        "MongoCatalog: by carrier profile (filter, sort by name, count per profile)",
+    ),
     # The job_id prefix also serves a job's results (of_job, forget_job_outcomes).
     Index("outcomes", ("job_id", "at"), "MongoOutcomes.forget_commands_before (job_id null, at < horizon)"),
     relay_index("outcomes"),
@@ -22,7 +38,15 @@ INDEXES: tuple[Index, ...] = (
     Index("jobs", ("publishing",), "MongoJobs.unpublished (jobs resumed at start-up)"),
     # A name search is a case-insensitive regex: no bounds, but MongoDB matches it on the index's
     # keys within the tenant instead of reading every document.
-    Index("assignees", ("tenant", "name"), "ids_containing: assignees whose name contains the text"),
-    Index("carrier_profiles", ("tenant", "name"), "ids_containing: profiles whose name contains it"),
-    Index("carrier_profiles", ("tenant", "carrier"), "ids_containing: profiles whose carrier contains it"),
+    Index(
+        "assignees", ("tenant", "exists", "name"), "ids_containing: assignees whose name contains the text"
+    ),
+    Index(
+        "carrier_profiles", ("tenant", "exists", "name"), "ids_containing: profiles whose name contains it"
+    ),
+    Index(
+        "carrier_profiles",
+        ("tenant", "exists", "carrier"),
+        "ids_containing: profiles whose carrier contains it",
+    ),
 )

@@ -41,7 +41,7 @@ from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord, Rejected
 from textbus.numbers.service.lifecycle import INACTIVITY
-from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position, Shelves
+from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position
 
 SOURCE = "numbers"
 # An assignee whose creation is in flight may not have reached our read model yet
@@ -61,7 +61,6 @@ class CommandHandler:
     numbers: Numbers
     facts: Facts
     outcomes: Outcomes
-    shelves: Shelves
     tier_limit: int
     clock: Clock
 
@@ -79,11 +78,9 @@ class CommandHandler:
         return await self._execute(envelope, command)
 
     async def settle(self, decided: Sequence[tuple[Decided, Position]]) -> None:
-        """After a batch is applied: its changed numbers onto the shelves searches read, then the
-        outcomes (what a waiting requester sees), then the jobs' progress. A crash in between is
-        redone by the redelivered batch, each step changing nothing the second time."""
-        applied = {(d.outcome.number, d.outcome.tenant) for d, _ in decided if d.outcome.status == "applied"}
-        await self.shelves.refresh(applied)
+        """After a batch is applied: the outcomes (what a waiting requester sees), then the jobs'
+        progress. A crash in between is redone by the redelivered batch, each step changing nothing
+        the second time."""
         await all_settled(*(self.outcomes.record(d.outcome, d.rejection) for d, _ in decided))
         await self.outcomes.count_jobs([(d.outcome, position) for d, position in decided])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -95,11 +95,4 @@ class Outcomes(Protocol):
     async def count_jobs(self, counted: Sequence[tuple[Outcome, Position]]) -> None:
         """Count the outcomes of job commands into their jobs' progress, each command once even when
         a redelivery counts it again."""
-        ...
-
-
-class Shelves(Protocol):
-    async def refresh(self, changed: Iterable[tuple[str, str]]) -> None:
-        """Put the changed numbers' stored state, (number, tenant) as commanded, where searches
-        read it."""
         ...

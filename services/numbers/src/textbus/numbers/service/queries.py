@@ -58,7 +58,11 @@ class NumberFilter(BaseModel):
 class SortedFilter(NumberFilter):
     """Which numbers, in which order (the export's query)."""
 
-    sort: SortKey = Field(default="number", description="The column to sort by; a leading - reverses.")
+    sort: SortKey = Field(
+        default="number",
+        description="The column to sort by (assignee and carrier: by the name shown, in any case);"
+        " a leading - reverses; the number breaks ties.",
+    )
 
 
 class AssigneeView(BaseModel):

@@ -1,12 +1,16 @@
 """Which of a tenant's numbers a query selects, and in what order: decided on number records.
 
-Names live in read models, so a query's name filters are first resolved to the
-ids they match (``Names``); what is left is a pure predicate and a sort key.
+This is the specification the catalog's query (adapters/catalog.py) is tested
+against over the real database (tests/integration/test_search_oracle.py): the
+query must select and order exactly what this module does, for any inventory
+and any query. Names live in read models, so a query's name filters are first
+resolved to the ids they match (``Names``), and a sort by assignee or carrier
+is by the names shown; what is left is a pure predicate and a sort key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +59,22 @@ class Selection:
             return False
         return not (query.lifecycle and record.lifecycle != query.lifecycle)
 
-    def sorted(self, records: Iterable[NumberRecord]) -> list[NumberRecord]:
+    def sorted(
+        self, records: Iterable[NumberRecord], names: Mapping[str, str | None] | None = None
+    ) -> list[NumberRecord]:
         """The records in ``sort`` order, the number breaking ties; a missing value sorts first
-        ascending and last descending."""
+        ascending and last descending. Assignees and carriers sort by the name shown, in any case:
+        ``names`` maps an assignee key (kind/id) or a carrier profile id to it (none: unknown)."""
         field = self.sort.lstrip("-")
-        value = _SORT_VALUES[field]
+        shown = names or {}
+
+        def value(record: NumberRecord) -> Any:
+            if field not in _NAMED:
+                return _SORT_VALUES[field](record)
+            key = _NAMED[field](record)
+            name = shown.get(key) if key is not None else None
+            return name.casefold() if name is not None else None
+
         return sorted(
             records,
             key=lambda r: (value(r) is not None, value(r) or "", r.number),
@@ -85,6 +100,9 @@ _SORT_VALUES: dict[str, Callable[[NumberRecord], Any]] = {
     "number": lambda r: r.number,
     "created_at": lambda r: r.created_at,
     "updated_at": lambda r: r.updated_at,
+}
+# Sorted by the name of what they refer to.
+_NAMED: dict[str, Callable[[NumberRecord], str | None]] = {
     "assignee": _assignee,
     "carrier": lambda r: r.carrier_profile_id,
 }
