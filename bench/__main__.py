@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import numbers
-from bench.infrastructure import Infrastructure, infrastructure
+from bench.infrastructure import Infrastructure, infrastructure, origins
 from bench.measure import ProcessCpu, Row, progress, quiet_logs
 from bench.numbers import MEASURES, QUICK, Results, Sizes
 
@@ -117,16 +117,25 @@ async def measure(plan: Plan, infra: Infrastructure, results: Results) -> None:
 def main(argv: list[str] | None = None) -> None:
     plan = parse_args(argv)
     quiet_logs()
-    started = datetime.now(UTC)
     budget = f", at most {plan.budget_minutes:g} min per measure" if plan.budget_minutes else ""
     progress(f"{plan.sizes}, measures {','.join(plan.measures)}{budget}")
-    results, code = Results(), code_state()
     # A run in the background starts with SIGINT ignored; asyncio only handles it if it is not. And
     # SIGTERM while Kafka and FerretDB start must still stop them (asyncio takes it over afterwards).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with infrastructure() as infra:
-        progress(f"Kafka at {infra.endpoints.kafka_bootstrap}, database at {infra.endpoints.mongo_url}")
+    for origin in origins():
+        if not bench_on(origin, plan):
+            break
+
+
+def bench_on(origin: str, plan: Plan) -> bool:
+    """Every measure on one infrastructure, its table printed and its results kept; False when a
+    signal stopped it (no further infrastructure is measured)."""
+    started = datetime.now(UTC)
+    results, code = Results(), code_state()
+    with infrastructure(origin) as infra:
+        database = infra.database
+        progress(f"Kafka at {infra.endpoints.kafka_bootstrap}, {database} at {infra.endpoints.mongo_url}")
         asyncio.run(measure(plan, infra, results))
     finished = datetime.now(UTC)
     report = {
@@ -140,6 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         },
         "code": code,
         "infrastructure": infra.origin,
+        "database": database,
         "sizes": dataclasses.asdict(plan.sizes),
         "budget_minutes": plan.budget_minutes,
         "measures": list(plan.measures),
@@ -150,12 +160,13 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
-    print(render(results, plan, started, finished, infra.origin))
+    print(render(results, plan, started, finished, f"{infra.origin}, database: {database}"))
     if code["uncommitted"]:
         print(
             f"\ncode: {code['commit']} + uncommitted changes to {len(code['uncommitted'])} files (see JSON)"
         )
     print(f"results: {path}")
+    return results.stopped is None
 
 
 def code_state() -> dict[str, Any]:

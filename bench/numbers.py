@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -425,29 +425,77 @@ class NumbersBench:
                 {"sms_capable": True, "assignee_key": None},
             ),
         ]
-        for name, params, selection in searches:
-            where = {"$and": [{"tenant": TENANT}, {"deleted": False}, selection]}
-            await self._search(f"{name} over {count:,}", params, where, len(searches))
-
-    async def _search(self, label: str, params: dict[str, str], where: Document, searches: int) -> None:
-        """The request through the API and the raw query it becomes, taken in turns, ``repeat`` times
-        each (fewer when the budget's share for this search is spent)."""
-        path = f"/v1/tenants/{TENANT}/numbers?{urlencode(params)}"
-        progress(f"{label}: GET {path}, and the raw query, {self.sizes.repeat} times each")
-        status, page = await self.client.call("GET", path)  # warm-up, and what it finds
-        if status != 200 or not page["items"]:
-            raise BenchmarkFailed(f"{label}: {status} {page}")
         numbers = self.db["numbers"]
+        of_tenant: Document = {"tenant": TENANT, "deleted": False}
+        runs = len(searches) + 2
+        for name, params, selection in searches:
+            where = {"$and": [of_tenant, selection]}
 
-        async def raw_query() -> None:
-            await numbers.count_documents(where)
+            async def raw_query(where: Document = where) -> None:
+                await numbers.count_documents(where)
+                await numbers.find(where).sort("_id", 1).limit(PAGE).to_list()
+
+            raw = "the same query, raw: count + find of a page"
+            await self._search(f"{name} over {count:,}", params, raw_query, raw, runs)
+
+        async def by_name_raw() -> None:
+            # What a sort by name is on the database: the count per assignee, then the numbers of
+            # the name the first page falls in (the unassigned ones: no name sorts first).
+            cursor = await numbers.aggregate(
+                [{"$match": of_tenant}, {"$group": {"_id": "$assignee_key", "count": {"$sum": 1}}}]
+            )
+            await cursor.to_list()
+            where = {"$and": [of_tenant, {"assignee_key": {"$in": [None]}}]}
             await numbers.find(where).sort("_id", 1).limit(PAGE).to_list()
+
+        await self._search(
+            f"sorted by assignee name over {count:,}",
+            {"sort": "assignee"},
+            by_name_raw,
+            "the same queries, raw: count per assignee + find of a page",
+            runs,
+        )
+
+        async def export_raw() -> None:
+            cursor = numbers.find(of_tenant, {"_outbox": 0, "_applied": 0}, batch_size=500).sort("_id", 1)
+            async for _ in cursor:
+                pass
+
+        await self._search(
+            f"export (CSV) over {count:,}",
+            {},
+            export_raw,
+            "the same query, raw: every number through one cursor",
+            runs,
+            export=True,
+        )
+
+    async def _search(
+        self,
+        label: str,
+        params: dict[str, str],
+        raw_query: Callable[[], Awaitable[None]],
+        baseline: str,
+        searches: int,
+        *,
+        export: bool = False,
+    ) -> None:
+        """The request through the API and the raw queries it becomes, taken in turns, ``repeat``
+        times each (fewer when the budget's share for this search is spent)."""
+        route = "numbers/export" if export else "numbers"
+        path = f"/v1/tenants/{TENANT}/{route}" + (f"?{urlencode(params)}" if params else "")
+        repeat = min(self.sizes.repeat, 3) if export else self.sizes.repeat
+        progress(f"{label}: GET {path}, and the raw query, {repeat} times each")
+        status, answer = await self.client.call("GET", path)  # warm-up, and what it finds
+        found = answer.count("\n") - 1 if export and status == 200 else (answer or {}).get("total", 0)
+        if status != 200 or not found:
+            raise BenchmarkFailed(f"{label}: {status} {str(answer)[:500]}")
 
         api: list[float] = []
         raw: list[float] = []
         start, cpu = time.perf_counter(), self.cpu.snapshot()
         with self.operations.recording() as tallies:
-            for _ in range(self.sizes.repeat):
+            for _ in range(repeat):
                 if (
                     self.budget_seconds is not None
                     and time.perf_counter() - start > self.budget_seconds / searches
@@ -460,12 +508,11 @@ class NumbersBench:
         self.results.details["search"]["queries"][label] = {
             "busy_cores": self.cpu.cores(cpu, self.cpu.snapshot(), time.perf_counter() - start),
             "path": path,
-            "matches": page["total"],
+            "matches": found,
             "api_ms": [1000 * s for s in api],
             "raw_ms": [1000 * s for s in raw],
         }
-        shown = label if len(api) == self.sizes.repeat else f"{label} ({len(api)} requests: budget spent)"
-        baseline = "the same as one query of numbers: count + find"
+        shown = label if len(api) == repeat else f"{label} ({len(api)} requests: budget spent)"
         api_ms, raw_ms = Latencies([1000 * s for s in api]), Latencies([1000 * s for s in raw])
         self.results.rows += [
             Row(f"{shown}: p50", api_ms.p50, "ms", "latency", baseline, raw_ms.p50),

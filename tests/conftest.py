@@ -10,7 +10,6 @@ Every test gets its own topics (a topic prefix) and databases (a database prefix
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from pymongo import AsyncMongoClient
 
+from textbus.devinfra.containers import containers, docker_answers
 from textbus.devinfra.processes import Endpoints, local_infrastructure
 from textbus.kit.settings import (
     HttpSettings,
@@ -28,36 +28,6 @@ from textbus.kit.settings import (
 )
 
 
-def _docker_answers() -> bool:
-    """Whether a Docker engine listens where testcontainers would look for it."""
-    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
-    scheme, _, address = host.partition("://")
-    target: str | tuple[str, int]
-    if scheme == "unix":
-        family, target = socket.AF_UNIX, address
-    elif scheme == "tcp":
-        name, _, port = address.rpartition(":")
-        family, target = socket.AF_INET, (name, int(port))
-    else:
-        return False
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.settimeout(2)
-        try:
-            probe.connect(target)
-        except OSError:
-            return False
-    return True
-
-
-def _containers(stack: ExitStack) -> Endpoints:
-    from testcontainers.kafka import KafkaContainer
-    from testcontainers.mongodb import MongoDbContainer
-
-    kafka = stack.enter_context(KafkaContainer("apache/kafka:4.4.0").with_kraft())
-    mongo = stack.enter_context(MongoDbContainer("mongo:7.0"))
-    return Endpoints(kafka_bootstrap=kafka.get_bootstrap_server(), mongo_url=mongo.get_connection_url())
-
-
 @pytest.fixture(scope="session")
 def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoints]:
     kafka, mongo = os.environ.get("TEXTBUS_TEST_KAFKA_BOOTSTRAP"), os.environ.get("TEXTBUS_TEST_MONGO_URL")
@@ -65,8 +35,8 @@ def infrastructure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoin
         yield Endpoints(kafka_bootstrap=kafka, mongo_url=mongo)
         return
     with ExitStack() as stack:
-        if _docker_answers():
-            yield _containers(stack)
+        if docker_answers():
+            yield containers(stack)
         else:
             data_dir: Path = tmp_path_factory.mktemp("infra")
             yield stack.enter_context(local_infrastructure(data_dir))
