@@ -9,7 +9,6 @@ from typing import Any, cast
 from textbus.assignments.domain.enterprises import ConnectorApp, Enterprise, SmsSettings
 from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.sync_tasks import Completion, SyncTask, SyncTaskKind
-from textbus.assignments.service.locks import KeyedLocks
 from textbus.assignments.service.ports import Ports
 
 AT = datetime(2025, 1, 1, tzinfo=UTC)
@@ -141,6 +140,13 @@ class FakeRequests:
         return self.stored & set(keys)
 
 
+class FakeWrites:
+    """The revisions of versioned writes: none old enough to forget."""
+
+    async def forget(self, recorded_before: datetime) -> int:
+        return 0
+
+
 def keeper_ports(
     enterprises: FakeEnterprises,
     tasks: FakeSyncTasks,
@@ -157,7 +163,7 @@ def keeper_ports(
         numbers=unused,
         sync_tasks=cast(Any, tasks),
         completions=cast(Any, completions),
-        locks=KeyedLocks(),
+        writes=unused,
         clock=clock or FakeClock(),
     )
 
@@ -179,6 +185,6 @@ def retention_ports(
         numbers=cast(Any, outcomes),
         sync_tasks=cast(Any, tasks),
         completions=unused,
-        locks=KeyedLocks(),
+        writes=cast(Any, FakeWrites()),
         clock=clock,
     )

@@ -13,11 +13,9 @@ ADAPTERS = Path(next(iter(textbus.assignments.adapters.__path__)))
 WATCHED = tuple(sorted(bootstrap().outbox._watched))
 
 SHAPES: dict[str, tuple[Shape, ...]] = {
-    "users.MongoUsers.get": by_id("users"),
+    "users.MongoUsers.versioned": by_id("users"),
     "users.MongoUsers.get_many": by_id("users"),
-    "users.MongoUsers.save": by_id("users"),
     "users.MongoUsers.requests_of": by_id("users"),
-    "users.MongoUsers.save_requests": by_id("users"),
     "users.MongoUsers.list": (
         Shape("users", equality=("tenant",)),
         Shape("users", equality=("tenant",), sort=("user_id",)),
@@ -28,11 +26,13 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
         Shape("groups", equality=("deleted", "requests.correlation_id")),
     ),
     "groups.MongoGroups.get": by_id("groups"),
-    "groups.MongoGroups.replace": by_id("groups"),
     "groups.MongoGroups.of_tenant": (Shape("groups", equality=("tenant", "deleted")),),
     "groups.MongoGroups.of_member": (Shape("groups", equality=("tenant", "deleted", "member_user_ids")),),
-    "groups.MongoGroups.settle_membership": by_id("groups"),
-    "groups.MongoGroups.unsettled_memberships": (Shape("groups", present=("_membership.0",)),),
+    "groups.MongoGroups.settle_membership": by_id("revisions", "groups"),
+    "groups.MongoGroups.unsettled_memberships": (
+        Shape("revisions", present=("_membership.0",)),
+        Shape("groups", present=("_membership.0",)),
+    ),
     "groups.MongoGroupNames.reserve": by_id("group_names"),
     "groups.MongoGroupNames.take_over": by_id("group_names"),
     "groups.MongoGroupNames.release": by_id("group_names"),
@@ -71,16 +71,23 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     "sync_tasks.MongoCompletions.of_tenant": (Shape("sync_completions", equality=("tenant",)),),
     "enterprises.MongoEnterprises.get": by_id("enterprises"),
     "enterprises.MongoEnterprises.exists": by_id("enterprises"),
-    "enterprises.MongoEnterprises.save": by_id("enterprises"),
     # Every enterprise, counted, then a page of them in _id order.
     "enterprises.MongoEnterprises.list": (Shape("enterprises"), Shape("enterprises", sort=("_id",))),
+    "revisions.Revisions.repair": by_id("revisions"),
+    "revisions.Revisions.finish": (Shape("revisions", range=("_outbox.id",)),),
+    # Then each old one's document's version, by id, and the deletion of those that go, by id.
+    "revisions.Revisions.forget": (Shape("revisions", range=("recorded_at",)), *by_id("revisions")),
+    "revisions.Revisions._publish": by_id("revisions"),
+    "revisions._apply": by_id("groups", "users", "enterprises"),
+    "revisions._version": by_id("groups", "users", "enterprises"),
     "mongo.apply_once": by_id("numbers"),
     # The kit's search functions: assignments runs none of them.
     "mongo_search.find_page": (),
     "mongo_search.find_batches": (),
     "mongo_search.count_by": (),
     "mongo_search.page_by_name": (),
-    "outbox.Outbox.deliver": by_id(*WATCHED),
+    # Revisions' envelopes too (the service delivers them; the kit does not watch them).
+    "outbox.Outbox.deliver": by_id(*WATCHED, "revisions"),
     "outbox.Outbox.start": tuple(Shape(c, range=("_outbox.id",)) for c in WATCHED),
     "outbox._queued": by_id(*WATCHED),
 }

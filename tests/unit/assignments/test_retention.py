@@ -74,7 +74,7 @@ async def test_an_old_outcome_goes_unless_a_group_or_user_still_shows_its_reques
     await record(outcomes, "+14155550101", "recent", clock)
 
     clock.advance(26 * DAY)
-    assert await retention.sweep(ports, RETENTION) == (1, 0)
+    assert await retention.sweep(ports, RETENTION) == (1, 0, 0)
 
     assert sorted(c for _, c in outcomes.recorded_at) == ["group's", "recent", "user's"]
 
@@ -92,7 +92,7 @@ async def test_outcomes_are_checked_batch_by_batch(
     users.stored.add(("+14155550103", "c3"))
 
     clock.advance(31 * DAY)
-    assert await retention.sweep(ports, RETENTION) == (4, 0)
+    assert await retention.sweep(ports, RETENTION) == (4, 0, 0)
 
     assert list(outcomes.recorded_at) == [("+14155550103", "c3")]
 
@@ -110,6 +110,6 @@ async def test_a_counted_change_goes_after_its_horizon_unless_its_task_is_still_
     await tasks.mark_counted("acme", "sync-sms-app", "recent", at=clock())
 
     clock.advance(85 * DAY)
-    assert await retention.sweep(ports, RETENTION) == (0, 1)
+    assert await retention.sweep(ports, RETENTION) == (0, 1, 0)
 
     assert sorted(c for _, _, c in tasks.counted_at) == ["in-open-task", "recent"]

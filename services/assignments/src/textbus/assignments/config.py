@@ -17,6 +17,11 @@ class RetentionSettings(BaseSettings):
     counted_change_days: float = Field(
         default=90, gt=0, description="Counted change ids outside open tasks, after this long."
     )
+    revision_days: float = Field(
+        default=1,
+        gt=0,
+        description="Revisions (reservations of a version) that hold nothing more, after this long.",
+    )
     sweep_seconds: float = Field(default=3600, gt=0, description="Time between two sweeps.")
 
     @property
@@ -26,3 +31,7 @@ class RetentionSettings(BaseSettings):
     @property
     def counted_changes(self) -> timedelta:
         return timedelta(days=self.counted_change_days)
+
+    @property
+    def revisions(self) -> timedelta:
+        return timedelta(days=self.revision_days)

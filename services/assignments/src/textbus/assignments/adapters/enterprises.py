@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import fields, versioned
+from textbus.assignments.adapters.documents import fields
+from textbus.assignments.adapters.revisions import Revisions
 from textbus.assignments.domain.enterprises import Enterprise
 from textbus.assignments.service.ports import VersionConflict
-from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
 
 
 class MongoEnterprises:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], revisions: Revisions) -> None:
         self.collection = db["enterprises"]
-        self.outbox = outbox
-        outbox.watch(self.collection)
+        self.revisions = revisions
+        # Documents from before revisions may still hold envelopes: the kit relays them at start.
+        revisions.outbox.watch(self.collection)
 
     async def get(self, enterprise_id: str) -> Enterprise | None:
         document = await self.collection.find_one({"_id": enterprise_id})
@@ -28,27 +28,25 @@ class MongoEnterprises:
         return await self.collection.find_one({"_id": enterprise_id}, {"_id": 1}) is not None
 
     async def create(self, enterprise: Enterprise, *, correlation_id: str | None) -> bool:
-        document = {"_id": enterprise.enterprise_id, **enterprise.model_dump()}
-        outbox = outbox_entries([messages.enterprise_upserted(enterprise, correlation_id)])
-        try:
-            await self.collection.insert_one({**document, "_outbox": outbox})
-        except DuplicateKeyError:
+        # Its first revision's insert is the check (an enterprise from before revisions has none).
+        if await self.exists(enterprise.enterprise_id):
             return False
-        await self.outbox.deliver(self.collection, enterprise.enterprise_id)
+        try:
+            await self.save(enterprise, expected_version=0, correlation_id=correlation_id)
+        except VersionConflict:
+            return False
         return True
 
     async def save(
         self, enterprise: Enterprise, *, expected_version: int, correlation_id: str | None
     ) -> None:
-        update = with_outbox(
-            {"$set": enterprise.model_dump()}, [messages.enterprise_upserted(enterprise, correlation_id)]
+        await self.revisions.write(
+            self.collection,
+            enterprise.enterprise_id,
+            expected_version + 1,
+            enterprise.model_dump(),
+            [messages.enterprise_upserted(enterprise, correlation_id)],
         )
-        result = await self.collection.update_one(
-            versioned(enterprise.enterprise_id, expected_version), update
-        )
-        if result.matched_count == 0:
-            raise VersionConflict(enterprise.enterprise_id)
-        await self.outbox.deliver(self.collection, enterprise.enterprise_id)
 
     async def list(self, *, skip: int, limit: int) -> tuple[list[Enterprise], int]:
         total = await self.collection.count_documents({})

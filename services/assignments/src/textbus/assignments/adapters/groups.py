@@ -15,47 +15,43 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, referred_requests, versioned
+from textbus.assignments.adapters.documents import doc_id, fields, referred_requests
+from textbus.assignments.adapters.revisions import GRACE, Revisions
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
-from textbus.assignments.service.ports import NameHolder, VersionConflict
-from textbus.kit.outbox import Outbox, outbox_entries, with_outbox
+from textbus.assignments.service.ports import NameHolder
+from textbus.kit.outbox import with_outbox
 
 
 class MongoGroups:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], revisions: Revisions) -> None:
         self.collection = db["groups"]
-        self.outbox = outbox
-        outbox.watch(self.collection)
+        self.revisions = revisions
+        # Documents from before revisions may still hold envelopes: the kit relays them at start.
+        revisions.outbox.watch(self.collection)
 
     async def get(self, tenant: str, group_id: str) -> Group | None:
         document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, _VISIBLE)
         return _to_group(document) if document else None
 
     async def insert(self, change: GroupChange, *, correlation_id: str | None) -> None:
-        group = change.group
-        document_id = doc_id(group.tenant, group.group_id)
-        await self.collection.insert_one(
-            {
-                "_id": document_id,
-                **_stored(group),
-                "_outbox": outbox_entries(_messages(change, correlation_id)),
-            }
-        )
-        await self.outbox.deliver(self.collection, document_id)
+        await self.replace(change, expected_version=0, correlation_id=correlation_id)
 
     async def replace(
         self, change: GroupChange, *, expected_version: int, correlation_id: str | None
     ) -> None:
         group = change.group
-        document_id = doc_id(group.tenant, group.group_id)
-        update = with_outbox({"$set": _stored(group)}, _messages(change, correlation_id))
+        held = None
         if change.membership is not None:
-            update.setdefault("$push", {})["_membership"] = _membership_document(change.membership)
-        result = await self.collection.update_one(versioned(document_id, expected_version), update)
-        if result.matched_count == 0:
-            raise VersionConflict(document_id)
-        await self.outbox.deliver(self.collection, document_id)
+            held = {"_membership": [_membership_document(change.membership)]}
+        await self.revisions.write(
+            self.collection,
+            doc_id(group.tenant, group.group_id),
+            expected_version + 1,
+            _stored(group),
+            _messages(change, correlation_id),
+            held=held,
+        )
 
     async def of_tenant(self, tenant: str) -> list[Group]:
         cursor = self.collection.find({"tenant": tenant, "deleted": False}, _VISIBLE)
@@ -70,23 +66,36 @@ class MongoGroups:
     async def settle_membership(
         self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
     ) -> None:
+        """Publish the change's event and forget it, from the revision that holds it (or, stored
+        before revisions, from the group's document)."""
         document_id = doc_id(group.tenant, group.group_id)
-        stored = await self.collection.find_one({"_id": document_id}, {"_membership": 1})
-        # The entries as read: FerretDB's $pull removes exact matches only, not by condition.
-        entry = next(
-            (m for m in (stored or {}).get("_membership", []) if m["change_id"] == change.change_id), None
-        )
-        update = with_outbox(
-            {"$pull": {"_membership": entry}} if entry else {},
-            [messages.sms_assignment_changed(group.tenant, event)] if event else [],
-        )
-        if update:
-            await self.collection.update_one({"_id": document_id}, update)
-        await self.outbox.deliver(self.collection, document_id)
+        revision_id = doc_id(self.collection.name, document_id, str(group.version))
+        for holder, holder_id in ((self.revisions.collection, revision_id), (self.collection, document_id)):
+            stored = await holder.find_one({"_id": holder_id}, {"_membership": 1})
+            # The entry as read: FerretDB's $pull removes exact matches only, not by condition.
+            entry = next(
+                (m for m in (stored or {}).get("_membership", []) if m["change_id"] == change.change_id),
+                None,
+            )
+            if entry is None:
+                continue
+            queued = [messages.sms_assignment_changed(group.tenant, event)] if event else []
+            await holder.update_one(
+                {"_id": holder_id}, with_outbox({"$pull": {"_membership": entry}}, queued)
+            )
+            await self.revisions.outbox.deliver(holder, holder_id)
+            return
 
     async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]:
+        """Membership changes older than the revisions' grace (younger ones are their writers' to
+        settle), and any a group document kept from before revisions."""
         unsettled: list[tuple[Group, MembershipChange]] = []
-        async for document in self.collection.find({"_membership.0": {"$exists": True}}):
+        now = self.revisions.clock()
+        async for revision in self.revisions.collection.find(_UNSETTLED):
+            if now - revision["recorded_at"] >= GRACE:
+                group = _to_group(revision["fields"])
+                unsettled.extend((group, _to_membership(m)) for m in revision["_membership"])
+        async for document in self.collection.find(_UNSETTLED):
             group = _to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
@@ -128,6 +137,7 @@ class MongoGroupNames:
 
 
 _VISIBLE = {"_outbox": 0, "_applied": 0}
+_UNSETTLED = {"_membership.0": {"$exists": True}}
 
 
 def _stored(group: Group) -> dict[str, Any]:

@@ -18,7 +18,8 @@ INDEXES: tuple[Index, ...] = (
     # The (tenant, deleted) prefix serves of_tenant too.
     Index("groups", ("tenant", "deleted", "member_user_ids"), "MongoGroups.of_member"),
     Index("groups", ("requests.correlation_id", "deleted"), "MongoGroups.requested (the retention sweep)"),
-    Index("groups", ("_membership.0",), "MongoGroups.unsettled_memberships (at start-up)", sparse=True),
+    # Membership changes stored before revisions held them.
+    Index("groups", ("_membership.0",), "MongoGroups.unsettled_memberships (periodically)", sparse=True),
     relay_index("groups"),
     # The (tenant, assignee.kind) prefix serves held_by_groups too.
     Index("numbers", ("tenant", "assignee.kind", "assignee.id"), "MongoNumberFacts.held_by"),
@@ -33,4 +34,7 @@ INDEXES: tuple[Index, ...] = (
     Index("sync_completions", ("tenant",), "MongoCompletions.of_tenant"),
     relay_index("sync_completions"),
     relay_index("enterprises"),
+    Index("revisions", ("_membership.0",), "MongoGroups.unsettled_memberships (periodically)", sparse=True),
+    Index("revisions", ("recorded_at",), "Revisions.forget (the retention sweep)"),
+    relay_index("revisions"),
 )

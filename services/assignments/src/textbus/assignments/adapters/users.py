@@ -8,25 +8,36 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.assignments.adapters import messages
-from textbus.assignments.adapters.documents import doc_id, fields, referred_requests, versioned
+from textbus.assignments.adapters.documents import doc_id, fields, referred_requests
+from textbus.assignments.adapters.revisions import Revisions
 from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberRequest
 from textbus.assignments.domain.users import User
-from textbus.assignments.service.ports import PersonalRequests, VersionConflict
-from textbus.kit.outbox import Outbox, with_outbox
+from textbus.assignments.service.ports import PersonalRequests
 
 PROFILE = set(User.model_fields)
+# The user document's version: profile and personal number requests alike (named for the requests,
+# which had it first).
+VERSION = "requests_version"
 
 
 class MongoUsers:
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], outbox: Outbox) -> None:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], revisions: Revisions) -> None:
         self.collection = db["users"]
-        self.outbox = outbox
-        outbox.watch(self.collection)
+        self.revisions = revisions
+        # Documents from before revisions may still hold envelopes: the kit relays them at start.
+        revisions.outbox.watch(self.collection)
 
     async def get(self, tenant: str, user_id: str) -> User | None:
-        document = await self.collection.find_one({"_id": doc_id(tenant, user_id)})
-        return _to_user(document) if document else None
+        return (await self.versioned(tenant, user_id))[0]
+
+    async def versioned(self, tenant: str, user_id: str) -> tuple[User | None, int]:
+        document = await self.collection.find_one(
+            {"_id": doc_id(tenant, user_id)}, {"number_requests": 0, "_outbox": 0}
+        )
+        if document is None:
+            return None, 0
+        return _to_user(document), document.get(VERSION, 0)
 
     async def get_many(self, tenant: str, user_ids: Iterable[str]) -> dict[str, User]:
         ids = [doc_id(tenant, u) for u in set(user_ids)]
@@ -37,45 +48,40 @@ class MongoUsers:
             async for d in self.collection.find({"_id": {"$in": ids}}, {"number_requests": 0})
         }
 
-    async def save(self, user: User, *, correlation_id: str | None) -> None:
-        document_id = doc_id(user.tenant, user.user_id)
-        await self.collection.update_one(
-            {"_id": document_id},
-            with_outbox({"$set": user.model_dump()}, [messages.user_upserted(user, correlation_id)]),
-            upsert=True,
+    async def save(self, user: User, *, expected_version: int, correlation_id: str | None) -> None:
+        await self.revisions.write(
+            self.collection,
+            doc_id(user.tenant, user.user_id),
+            expected_version + 1,
+            user.model_dump(),
+            [messages.user_upserted(user, correlation_id)],
+            version_field=VERSION,
         )
-        await self.outbox.deliver(self.collection, document_id)
 
     async def requests_of(self, tenant: str, user_id: str) -> PersonalRequests:
         document = await self.collection.find_one(
-            {"_id": doc_id(tenant, user_id)}, {"number_requests": 1, "requests_version": 1}
+            {"_id": doc_id(tenant, user_id)}, {"number_requests": 1, VERSION: 1}
         )
         document = document or {}
         return PersonalRequests(
             tenant=tenant,
             user_id=user_id,
             requests=tuple(NumberRequest.model_validate(r) for r in document.get("number_requests", [])),
-            version=document.get("requests_version", 0),
+            version=document.get(VERSION, 0),
         )
 
     async def save_requests(
         self, personal: PersonalRequests, commands: list[NumberRequest], *, expected_version: int
     ) -> None:
-        document_id = doc_id(personal.tenant, personal.user_id)
         assignee = Assignee(kind="user", id=personal.user_id)
-        update = {
-            "$set": {
-                "number_requests": [r.model_dump() for r in personal.requests],
-                "requests_version": personal.version,
-            }
-        }
-        queued = [messages.number_command(personal.tenant, assignee, c) for c in commands]
-        result = await self.collection.update_one(
-            versioned(document_id, expected_version, "requests_version"), with_outbox(update, queued)
+        await self.revisions.write(
+            self.collection,
+            doc_id(personal.tenant, personal.user_id),
+            expected_version + 1,
+            {"number_requests": [r.model_dump() for r in personal.requests]},
+            [messages.number_command(personal.tenant, assignee, c) for c in commands],
+            version_field=VERSION,
         )
-        if result.matched_count == 0:
-            raise VersionConflict(document_id)
-        await self.outbox.deliver(self.collection, document_id)
 
     async def list(self, tenant: str, *, skip: int, limit: int) -> tuple[list[User], int]:
         query = {"tenant": tenant}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+import random
+from collections.abc import AsyncIterator, Iterable, Sequence
 
 from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
@@ -11,8 +13,25 @@ from textbus.assignments.service.errors import DisabledUsers, EnterpriseNotFound
 from textbus.assignments.service.ports import Ports
 from textbus.contracts import common
 
-# How many times a use case re-reads and retries when another writer got there first.
-ATTEMPTS = 3
+# How many times a use case reads and tries again when another writer got there first, and the
+# longest pause between two tries (full jitter: a random pause up to 10 ms, 20 ms, ... this).
+ATTEMPTS = 10
+LONGEST_PAUSE_SECONDS = 0.5
+
+
+async def attempts(count: int = ATTEMPTS) -> AsyncIterator[int]:
+    """``async for _ in attempts():`` the tries of a write that may meet another writer; after the
+    first, each waits a random pause that grows, so writers that collided spread out instead of
+    colliding again (two replicas' writers of one document have nothing else to order them)."""
+    for attempt in range(count):
+        if attempt:
+            await asyncio.sleep(random.uniform(0, pause_limit(attempt)))
+        yield attempt
+
+
+def pause_limit(attempt: int) -> float:
+    """The longest pause before the ``attempt``-th try (counted from 0)."""
+    return float(min(LONGEST_PAUSE_SECONDS, 0.01 * 2 ** (attempt - 1)))
 
 
 async def current_entries(

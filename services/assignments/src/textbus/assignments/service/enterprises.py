@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textbus.assignments.domain.enterprises import Enterprise, SmsSettings, SmsSettingsChange
-from textbus.assignments.service.assignees import ATTEMPTS, require_enterprise
+from textbus.assignments.service.assignees import attempts, require_enterprise
 from textbus.assignments.service.errors import ConcurrentChange, EnterpriseExists
 from textbus.assignments.service.ports import Ports, VersionConflict
 
@@ -34,17 +34,16 @@ async def change_sms_settings(
     Switching the connector app stops the other app's open sync task (see
     ``sync_tasks.stop_other_apps_tasks``), in order with the enterprise's changes.
     """
-    async with ports.locks.hold(f"enterprise:{enterprise_id}"):
-        for _ in range(ATTEMPTS):
-            current = await require_enterprise(ports, enterprise_id)
-            updated = current.with_settings(change, ports.clock())
-            if updated is current:
-                return current
-            try:
-                await ports.enterprises.save(
-                    updated, expected_version=current.version, correlation_id=correlation_id
-                )
-            except VersionConflict:
-                continue
-            return updated
+    async for _ in attempts():
+        current = await require_enterprise(ports, enterprise_id)
+        updated = current.with_settings(change, ports.clock())
+        if updated is current:
+            return current
+        try:
+            await ports.enterprises.save(
+                updated, expected_version=current.version, correlation_id=correlation_id
+            )
+        except VersionConflict:
+            continue
+        return updated
     raise ConcurrentChange(f"enterprise {enterprise_id!r}")

@@ -22,7 +22,7 @@ from textbus.assignments.domain.number_requests import NumberEntry, entries
 from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
-    ATTEMPTS,
+    attempts,
     current_entries,
     require_enabled_users,
     require_enterprise,
@@ -97,15 +97,14 @@ async def create_group(
     await require_enabled_users(ports, tenant, rules.new_users(change, None))
     await require_numbers_of_tenant(ports, tenant, numbers)
     group = change.group
-    async with ports.locks.hold(f"group:{tenant}/{group.group_id}"):
-        await _reserve_name(ports, group, now)
-        try:
-            await ports.groups.insert(change, correlation_id=correlation_id)
-        except BaseException:
-            # Stored but not yet published (the outbox will be): the name is the group's.
-            if await ports.groups.get(tenant, group.group_id) is None:
-                await ports.group_names.release(tenant, group.name_key, group.group_id)
-            raise
+    await _reserve_name(ports, group, now)
+    try:
+        await ports.groups.insert(change, correlation_id=correlation_id)
+    except BaseException:
+        # Stored but not yet published (the outbox will be): the name is the group's.
+        if await ports.groups.get(tenant, group.group_id) is None:
+            await ports.group_names.release(tenant, group.name_key, group.group_id)
+        raise
     return await group_view(ports, group)
 
 
@@ -126,43 +125,40 @@ async def update_group(
     """Rename, change the owner, add or remove members and numbers; all of it or, on bad input, none."""
     await require_enterprise(ports, tenant)
     await require_numbers_of_tenant(ports, tenant, numbers_add)
-    async with ports.locks.hold(f"group:{tenant}/{group_id}"):
-        for _ in range(ATTEMPTS):
-            group = await _existing(ports, tenant, group_id)
-            current = await current_entries(ports, tenant, group.assignee, group.requests)
-            try:
-                change = group.update(
-                    current=current,
-                    name=name,
-                    owner_user_id=owner_user_id,
-                    members_add=members_add,
-                    members_remove=members_remove,
-                    numbers_add=numbers_add,
-                    numbers_remove=numbers_remove,
-                    requested_by=requested_by,
-                    operation_id=uuid4().hex,
-                    at=ports.clock(),
-                )
-            except GroupRuleBroken as error:
-                raise GroupRuleViolated(str(error)) from error
-            if not (change.commands or change.profile_changed or change.group.requests != group.requests):
-                return await group_view(ports, group)
-            await require_enabled_users(ports, tenant, rules.new_users(change, group))
-            if change.previous_name is not None:
-                await _reserve_name(ports, change.group, change.group.updated_at)
-            try:
-                await ports.groups.replace(
-                    change, expected_version=group.version, correlation_id=correlation_id
-                )
-            except VersionConflict:
-                if change.previous_name is not None:
-                    await ports.group_names.release(tenant, change.group.name_key, group_id)
-                continue
-            if change.previous_name is not None:
-                await ports.group_names.release(tenant, rules.name_key(change.previous_name), group_id)
-            if change.membership is not None:
-                await settle_membership(ports, change.group, change.membership)
-            return await group_view(ports, change.group)
+    async for _ in attempts():
+        group = await _existing(ports, tenant, group_id)
+        current = await current_entries(ports, tenant, group.assignee, group.requests)
+        try:
+            change = group.update(
+                current=current,
+                name=name,
+                owner_user_id=owner_user_id,
+                members_add=members_add,
+                members_remove=members_remove,
+                numbers_add=numbers_add,
+                numbers_remove=numbers_remove,
+                requested_by=requested_by,
+                operation_id=uuid4().hex,
+                at=ports.clock(),
+            )
+        except GroupRuleBroken as error:
+            raise GroupRuleViolated(str(error)) from error
+        if not (change.commands or change.profile_changed or change.group.requests != group.requests):
+            return await group_view(ports, group)
+        await require_enabled_users(ports, tenant, rules.new_users(change, group))
+        if change.previous_name is not None:
+            await _reserve_name(ports, change.group, change.group.updated_at)
+        try:
+            await ports.groups.replace(change, expected_version=group.version, correlation_id=correlation_id)
+        except VersionConflict:
+            # The new name stays reserved: the writer that won may have taken it too, and a
+            # reservation no group took is taken over after its grace (``_reserve_name``).
+            continue
+        if change.previous_name is not None:
+            await ports.group_names.release(tenant, rules.name_key(change.previous_name), group_id)
+        if change.membership is not None:
+            await settle_membership(ports, change.group, change.membership)
+        return await group_view(ports, change.group)
     raise ConcurrentChange(f"SMS group {group_id!r}")
 
 
@@ -171,21 +167,18 @@ async def delete_group(
 ) -> None:
     """Delete a group: its numbers are unassigned (and become available again), its members lose them."""
     await require_enterprise(ports, tenant)
-    async with ports.locks.hold(f"group:{tenant}/{group_id}"):
-        for _ in range(ATTEMPTS):
-            group = await _existing(ports, tenant, group_id)
-            current = await current_entries(ports, tenant, group.assignee, group.requests)
-            change = group.delete(
-                current=current, requested_by=requested_by, operation_id=uuid4().hex, at=ports.clock()
-            )
-            try:
-                await ports.groups.replace(
-                    change, expected_version=group.version, correlation_id=correlation_id
-                )
-            except VersionConflict:
-                continue
-            await ports.group_names.release(tenant, group.name_key, group_id)
-            return
+    async for _ in attempts():
+        group = await _existing(ports, tenant, group_id)
+        current = await current_entries(ports, tenant, group.assignee, group.requests)
+        change = group.delete(
+            current=current, requested_by=requested_by, operation_id=uuid4().hex, at=ports.clock()
+        )
+        try:
+            await ports.groups.replace(change, expected_version=group.version, correlation_id=correlation_id)
+        except VersionConflict:
+            continue
+        await ports.group_names.release(tenant, group.name_key, group_id)
+        return
     raise ConcurrentChange(f"SMS group {group_id!r}")
 
 
@@ -244,8 +237,7 @@ async def settle_membership(ports: Ports, group: Group, change: MembershipChange
 async def settle_unsettled_memberships(ports: Ports) -> None:
     """At start-up: finish what a crash interrupted between storing members and publishing."""
     for group, change in await ports.groups.unsettled_memberships():
-        async with ports.locks.hold(f"group:{group.tenant}/{group.group_id}"):
-            await settle_membership(ports, group, change)
+        await settle_membership(ports, group, change)
 
 
 async def _existing(ports: Ports, tenant: str, group_id: str) -> Group:
@@ -256,18 +248,17 @@ async def _existing(ports: Ports, tenant: str, group_id: str) -> Group:
 
 
 async def _reserve_name(ports: Ports, group: Group, at: datetime) -> None:
-    async with ports.locks.hold(f"group-name:{group.tenant}/{group.name_key}"):
-        holder = await ports.group_names.reserve(group.tenant, group.name_key, group.group_id, at)
-        if holder is None or holder.group_id == group.group_id:
-            return
-        current = await ports.groups.get(group.tenant, holder.group_id)
-        abandoned = current is None or current.deleted or current.name_key != group.name_key
-        if (
-            abandoned
-            and at - holder.reserved_at > NAME_RESERVATION_GRACE
-            and await ports.group_names.take_over(group.tenant, group.name_key, holder, group.group_id)
-        ):
-            return
+    holder = await ports.group_names.reserve(group.tenant, group.name_key, group.group_id, at)
+    if holder is None or holder.group_id == group.group_id:
+        return
+    current = await ports.groups.get(group.tenant, holder.group_id)
+    abandoned = current is None or current.deleted or current.name_key != group.name_key
+    if (
+        abandoned
+        and at - holder.reserved_at > NAME_RESERVATION_GRACE
+        and await ports.group_names.take_over(group.tenant, group.name_key, holder, group.group_id)
+    ):
+        return
     raise GroupNameTaken(group.name)
 
 

@@ -15,7 +15,6 @@ from textbus.assignments.domain.number_requests import NumberRequest, Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
 from textbus.assignments.domain.sync_tasks import Completion, SmsAssignmentChange, SyncTask, SyncTaskKind
 from textbus.assignments.domain.users import User
-from textbus.assignments.service.locks import KeyedLocks
 from textbus.kit.clock import Clock
 
 
@@ -38,8 +37,13 @@ class Users(Protocol):
 
     async def get_many(self, tenant: str, user_ids: Iterable[str]) -> dict[str, User]: ...
 
-    async def save(self, user: User, *, correlation_id: str | None) -> None:
-        """Store the user and, in the same write, the UserUpserted event; then publish it."""
+    async def versioned(self, tenant: str, user_id: str) -> tuple[User | None, int]:
+        """The user and the version of their document (0: none yet), read at once."""
+        ...
+
+    async def save(self, user: User, *, expected_version: int, correlation_id: str | None) -> None:
+        """Store the user and, with it, the UserUpserted event (VersionConflict if changed); then
+        publish it."""
         ...
 
     async def requests_of(self, tenant: str, user_id: str) -> PersonalRequests: ...
@@ -210,6 +214,18 @@ class Completions(Protocol):
     async def of_tenant(self, tenant: str) -> list[Completion]: ...
 
 
+class Writes(Protocol):
+    """The revisions that make versioned writes hold across processes (adapters/revisions.py)."""
+
+    async def finish(self) -> int:
+        """Finish the writes a crash left half-done (older than the grace); how many."""
+        ...
+
+    async def forget(self, recorded_before: datetime) -> int:
+        """Forget the revisions older than this that hold nothing more; how many went."""
+        ...
+
+
 @dataclass(frozen=True)
 class Ports:
     enterprises: Enterprises
@@ -219,5 +235,5 @@ class Ports:
     numbers: NumberFacts
     sync_tasks: SyncTasks
     completions: Completions
-    locks: KeyedLocks
+    writes: Writes
     clock: Clock

@@ -12,6 +12,10 @@
   horizon goes, unless its change is in an open task: such a task may stay
   open longer than any horizon, and its changes are the ones the mark protects
   once an admin completes it.
+- A revision (adapters/revisions.py) reserves one version of a group, user or
+  enterprise for one writer; once its document is past it and it holds no
+  envelope or membership change, it only stops a writer that read that version
+  a day ago from reserving it again, so it goes after a day.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-async def sweep(ports: Ports, retention: RetentionSettings) -> tuple[int, int]:
-    """Forget old outcomes and counted changes; how many of each went."""
+async def sweep(ports: Ports, retention: RetentionSettings) -> tuple[int, int, int]:
+    """Forget old outcomes, counted changes and revisions; how many of each went."""
     now = ports.clock()
     outcomes = await forget_old_outcomes(ports, now - retention.outcomes)
     keep = {
@@ -41,9 +45,13 @@ async def sweep(ports: Ports, retention: RetentionSettings) -> tuple[int, int]:
     counted = await ports.sync_tasks.forget_counted(
         counted_before=now - retention.counted_changes, keep=keep, now=now
     )
-    if outcomes or counted:
-        log.info("retention sweep", extra={"outcomes": outcomes, "counted_changes": counted})
-    return outcomes, counted
+    revisions = await ports.writes.forget(now - retention.revisions)
+    if outcomes or counted or revisions:
+        log.info(
+            "retention sweep",
+            extra={"outcomes": outcomes, "counted_changes": counted, "revisions": revisions},
+        )
+    return outcomes, counted, revisions
 
 
 async def forget_old_outcomes(ports: Ports, recorded_before: datetime) -> int:

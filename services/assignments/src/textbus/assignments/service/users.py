@@ -13,7 +13,7 @@ from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberEntry
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.assignees import (
-    ATTEMPTS,
+    attempts,
     current_entries,
     require_enterprise,
     require_numbers_of_tenant,
@@ -54,8 +54,8 @@ async def save_user(
     ``at`` is when the change was made at its source: a change older than the
     stored user (a directory event that was overtaken) is ignored.
     """
-    async with ports.locks.hold(f"user:{tenant}/{user_id}"):
-        previous = await ports.users.get(tenant, user_id)
+    async for _ in attempts():
+        previous, version = await ports.users.versioned(tenant, user_id)
         if previous is not None and at is not None and at < previous.updated_at:
             return previous
         user = User(
@@ -69,8 +69,12 @@ async def save_user(
         if not user.changed_from(previous):
             assert previous is not None
             return previous
-        await ports.users.save(user, correlation_id=correlation_id)
+        try:
+            await ports.users.save(user, expected_version=version, correlation_id=correlation_id)
+        except VersionConflict:
+            continue
         return user
+    raise ConcurrentChange(f"user {user_id!r}")
 
 
 async def user_view(ports: Ports, tenant: str, user_id: str) -> UserView:
@@ -152,27 +156,26 @@ async def _change_personal_numbers(
     user_id: str,
     decide: Decide,
 ) -> None:
-    async with ports.locks.hold(f"user:{tenant}/{user_id}"):
-        if await ports.users.get(tenant, user_id) is None:
-            raise UserNotFound(tenant, user_id)
-        for _ in range(ATTEMPTS):
-            personal = await ports.users.requests_of(tenant, user_id)
-            current = await current_entries(ports, tenant, _assignee(user_id), personal.requests)
-            change = decide(personal, current)
-            if change.command is None and list(personal.requests) == change.requests:
-                return
-            updated = PersonalRequests(
-                tenant=tenant,
-                user_id=user_id,
-                requests=tuple(change.requests),
-                version=personal.version + 1,
-            )
-            commands = [change.command] if change.command else []
-            try:
-                await ports.users.save_requests(updated, commands, expected_version=personal.version)
-            except VersionConflict:
-                continue
+    if await ports.users.get(tenant, user_id) is None:
+        raise UserNotFound(tenant, user_id)
+    async for _ in attempts():
+        personal = await ports.users.requests_of(tenant, user_id)
+        current = await current_entries(ports, tenant, _assignee(user_id), personal.requests)
+        change = decide(personal, current)
+        if change.command is None and list(personal.requests) == change.requests:
             return
+        updated = PersonalRequests(
+            tenant=tenant,
+            user_id=user_id,
+            requests=tuple(change.requests),
+            version=personal.version + 1,
+        )
+        commands = [change.command] if change.command else []
+        try:
+            await ports.users.save_requests(updated, commands, expected_version=personal.version)
+        except VersionConflict:
+            continue
+        return
     raise ConcurrentChange(f"the numbers of user {user_id!r}")
 
 
