@@ -14,9 +14,6 @@ WATCHED = tuple(sorted(bootstrap().outbox._watched))
 
 SHAPES: dict[str, tuple[Shape, ...]] = {
     "numbers_store.MongoNumbers.load": by_id("numbers"),
-    "numbers_store.MongoNumbers.registered_count": (
-        Shape("numbers", equality=("tenant", "registration", "deleted")),
-    ),
     "numbers_store.MongoNumbers.active": (
         Shape("numbers", equality=("lifecycle", "deleted")),
         *by_id("number_activity"),
@@ -43,6 +40,10 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     "jobs.MongoJobs.created_before": (Shape("jobs", range=("created_at",)),),
     "jobs.MongoJobs.forget": by_id("job_chunks", "jobs"),
     "jobs.MongoJobs.unpublished": (Shape("jobs", equality=("publishing",)),),
+    "registration_slots.MongoRegistrationSlots.held": (Shape("registration_slots", equality=("tenant",)),),
+    "registration_slots.MongoRegistrationSlots.free": (
+        Shape("registration_slots", equality=("tenant", "number")),
+    ),
     "outcomes.MongoOutcomes.get": by_id("outcomes"),
     "outcomes.MongoOutcomes._count": by_id("job_progress"),
     "outcomes.MongoOutcomes.job_progress": by_id("job_progress"),

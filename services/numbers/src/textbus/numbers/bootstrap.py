@@ -16,6 +16,7 @@ from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
+from textbus.numbers.adapters.registration_slots import MongoRegistrationSlots
 from textbus.numbers.adapters.shelves import MongoShelves
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.entrypoints.http import register_routes
@@ -52,6 +53,7 @@ def bootstrap(
 
     read_models = ReadModels(db)
     numbers = MongoNumbers(db, service.outbox)
+    slots = MongoRegistrationSlots(db)
     outcomes = MongoOutcomes(db, service.outbox)
     shelves = MongoShelves(db)
     catalog = MongoCatalog(db, read_models, shelves)
@@ -63,6 +65,7 @@ def bootstrap(
         outcomes=outcomes,
         shelves=shelves,
         tier_limit=limits.tier_limit,
+        slots=slots,
         clock=service.clock,
     )
     inventory = Inventory(

@@ -88,11 +88,6 @@ class MongoNumbers:
         if await apply_once(self.collection, number, command_id, update, remembered=remembered):
             await self.outbox.deliver(self.collection, number, [(EVENTS, event)])
 
-    async def registered_count(self, tenant: str) -> int:
-        return await self.collection.count_documents(
-            {"tenant": tenant, "registration": "registered", "deleted": False}
-        )
-
     async def active(self) -> AsyncIterator[ActiveNumber]:
         """Every active number with its last activity (for the inactivity sweeper)."""
         cursor = self.collection.find(
