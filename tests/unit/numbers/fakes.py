@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -66,6 +66,11 @@ class FakeNumbers:
     async def deliver(self, number: str) -> None:
         self.deliveries += 1
 
+    async def registered(self) -> AsyncIterator[tuple[str, str]]:
+        for number, stored in list(self.stored.items()):
+            if stored.record is not None and stored.record.registration == "registered":
+                yield number, stored.record.tenant
+
 
 @dataclass
 class FakeSlots:
@@ -94,6 +99,10 @@ class FakeSlots:
 
     async def free(self, tenant: str, number: str) -> None:
         self.slots = {slot: held for slot, held in self.slots.items() if held != (tenant, number)}
+
+    async def holders(self) -> AsyncIterator[str]:
+        for _, number in list(self.slots.values()):
+            yield number
 
 
 @dataclass

@@ -14,6 +14,7 @@ WATCHED = tuple(sorted(bootstrap().outbox._watched))
 
 SHAPES: dict[str, tuple[Shape, ...]] = {
     "numbers_store.MongoNumbers.load": by_id("numbers"),
+    "numbers_store.MongoNumbers.registered": (Shape("numbers", equality=("registration", "deleted")),),
     "numbers_store.MongoNumbers.active": (
         Shape("numbers", equality=("lifecycle", "deleted")),
         *by_id("number_activity"),
@@ -44,6 +45,8 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     "registration_slots.MongoRegistrationSlots.free": (
         Shape("registration_slots", equality=("tenant", "number")),
     ),
+    # At start-up, every slot: no index makes reading them all cheaper.
+    "registration_slots.MongoRegistrationSlots.holders": (Shape("registration_slots"),),
     "outcomes.MongoOutcomes.get": by_id("outcomes"),
     "outcomes.MongoOutcomes._count": by_id("job_progress"),
     "outcomes.MongoOutcomes.job_progress": by_id("job_progress"),

@@ -31,6 +31,7 @@ from textbus.numbers.service.inventory import (
 )
 from textbus.numbers.service.jobs import Jobs
 from textbus.numbers.service.lifecycle import InactivitySweeper
+from textbus.numbers.service.registration import SlotBackfill
 from textbus.numbers.service.retention import RetentionSweeper
 
 COMMANDS = topic("numbers.commands.v1")
@@ -108,6 +109,9 @@ def bootstrap(
         shelves.stock_if_empty,
         jobs.resume_unpublished,
     ]
+    # Before the commands consumer runs: the numbers a database from before the slots registered.
+    backfill = SlotBackfill(numbers=numbers, slots=slots, tier_limit=limits.tier_limit, clock=service.clock)
+    service.on_start.append(backfill.give_registered_numbers_slots)
     service.on_stop.append(jobs.stop)
     service.background += [sweeper.run_forever, retention.run_forever]
     return service

@@ -12,6 +12,7 @@ from textbus.kit.mongo import Index
 from textbus.kit.outbox import relay_index
 
 INDEXES: tuple[Index, ...] = (
+    Index("numbers", ("registration", "deleted"), "MongoNumbers.registered (tier slots at start-up)"),
     Index("numbers", ("lifecycle", "deleted"), "MongoNumbers.active (the inactivity sweeper)"),
     relay_index("numbers"),
     # The job_id prefix also serves a job's results (of_job, forget_job_outcomes).

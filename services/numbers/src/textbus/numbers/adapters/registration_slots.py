@@ -8,6 +8,7 @@ are a read and a write without a lock, so none of them could be the check.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -32,3 +33,7 @@ class MongoRegistrationSlots:
 
     async def free(self, tenant: str, number: str) -> None:
         await self.collection.delete_many({"tenant": tenant, "number": number})
+
+    async def holders(self) -> AsyncIterator[str]:
+        async for document in self.collection.find({}, {"number": 1}):
+            yield document["number"]

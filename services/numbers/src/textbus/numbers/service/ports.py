@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -51,6 +51,10 @@ class Numbers(Protocol):
         """Publish whatever is still queued on the number (after a crash)."""
         ...
 
+    def registered(self) -> AsyncIterator[tuple[str, str]]:
+        """Every registered number that is not deleted, with its tenant: (number, tenant)."""
+        ...
+
 
 class RegistrationSlots(Protocol):
     """The tier limit's slots: a tenant's are ``<tenant>/<k>`` for k below its limit, each held by one
@@ -67,6 +71,10 @@ class RegistrationSlots(Protocol):
 
     async def free(self, tenant: str, number: str) -> None:
         """Let go of every slot the number holds."""
+        ...
+
+    def holders(self) -> AsyncIterator[str]:
+        """Every number that holds a slot."""
         ...
 
 

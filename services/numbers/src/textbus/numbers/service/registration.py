@@ -10,10 +10,16 @@ frees its slots.
 
 from __future__ import annotations
 
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
+from textbus.kit.clock import Clock
 from textbus.numbers.domain import numbers as rules
-from textbus.numbers.service.ports import RegistrationSlots
+from textbus.numbers.service.ports import Numbers, RegistrationSlots
+
+log = logging.getLogger(__name__)
 
 
 async def claim_tier_slot(
@@ -31,3 +37,34 @@ async def claim_tier_slot(
             return False
         if await slots.take(slot, tenant, number, at):
             return True
+
+
+@dataclass
+class SlotBackfill:
+    """A database from before the slots: every registered number without a slot gets one, at start-up
+    before the commands consumer runs. Idempotent; two replicas starting at once may both give a
+    number a slot (it then counts twice until it is deleted), never more slots than the limit."""
+
+    numbers: Numbers
+    slots: RegistrationSlots
+    tier_limit: int
+    clock: Clock
+
+    async def give_registered_numbers_slots(self) -> None:
+        slotted = {number async for number in self.slots.holders()}
+        registered: Counter[str] = Counter()
+        missing: defaultdict[str, list[str]] = defaultdict(list)
+        async for number, tenant in self.numbers.registered():
+            registered[tenant] += 1
+            if number not in slotted:
+                missing[tenant].append(number)
+        for tenant, numbers in missing.items():
+            # A tenant registered past a limit lowered since gets a slot for each of its numbers, past
+            # the limit too, so that it stays refused until enough of them are deleted.
+            limit = max(self.tier_limit, registered[tenant])
+            for number in sorted(numbers):
+                if not await claim_tier_slot(self.slots, tenant, number, limit, self.clock()):
+                    log.warning(
+                        "registered number left without a tier slot",
+                        extra={"tenant": tenant, "number": number},
+                    )
