@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +34,8 @@ class FakeNumbers:
     events: list[Envelope] = field(default_factory=list)
     saves: int = 0
     deliveries: int = 0
+    # Saves that fail (the database gone, or the process killed) before the next one is stored.
+    failing_saves: int = 0
 
     def put(self, record: NumberRecord) -> None:
         self.stored[record.number] = StoredNumber(record=record, applied=[])
@@ -53,6 +55,9 @@ class FakeNumbers:
         command_id: UUID,
         event: Envelope,
     ) -> None:
+        if self.failing_saves:
+            self.failing_saves -= 1
+            raise ConnectionError("the database is unreachable")
         applied = stored.applied if stored else []
         self.stored[number] = StoredNumber(record=record, applied=[*applied, str(command_id)])
         self.events.append(event)
@@ -61,12 +66,43 @@ class FakeNumbers:
     async def deliver(self, number: str) -> None:
         self.deliveries += 1
 
-    async def registered_count(self, tenant: str) -> int:
-        return sum(
-            1
-            for s in self.stored.values()
-            if s.record is not None and s.record.tenant == tenant and s.record.registration == "registered"
-        )
+    async def registered(self) -> AsyncIterator[tuple[str, str]]:
+        for number, stored in list(self.stored.items()):
+            if stored.record is not None and stored.record.registration == "registered":
+                yield number, stored.record.tenant
+
+
+@dataclass
+class FakeSlots:
+    """The tier slots: slot id -> (tenant, number holding it)."""
+
+    slots: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Slots another replica takes (for the number given) between this one's read and its insert.
+    taken_meanwhile: dict[str, str] = field(default_factory=dict)
+
+    def hold(self, number: str, *slots: str, tenant: str = "acme") -> None:
+        self.slots.update({slot: (tenant, number) for slot in slots})
+
+    def of(self, number: str) -> list[str]:
+        return sorted(slot for slot, (_, holder) in self.slots.items() if holder == number)
+
+    async def held(self, tenant: str) -> dict[str, str]:
+        return {slot: number for slot, (t, number) in self.slots.items() if t == tenant}
+
+    async def take(self, slot: str, tenant: str, number: str, at: datetime) -> bool:
+        if slot in self.taken_meanwhile:
+            self.slots[slot] = (tenant, self.taken_meanwhile.pop(slot))
+        if slot in self.slots:
+            return False
+        self.slots[slot] = (tenant, number)
+        return True
+
+    async def free(self, tenant: str, number: str) -> None:
+        self.slots = {slot: held for slot, held in self.slots.items() if held != (tenant, number)}
+
+    async def holders(self) -> AsyncIterator[str]:
+        for _, number in list(self.slots.values()):
+            yield number
 
 
 @dataclass

@@ -25,9 +25,7 @@ BY_NAME = SEARCH_ORDERS[3:]
 
 SHAPES: dict[str, tuple[Shape, ...]] = {
     "numbers_store.MongoNumbers.load": by_id("numbers"),
-    "numbers_store.MongoNumbers.registered_count": (
-        Shape("numbers", equality=("tenant", "registration", "deleted")),
-    ),
+    "numbers_store.MongoNumbers.registered": (Shape("numbers", equality=("registration", "deleted")),),
     "numbers_store.MongoNumbers.active": (
         Shape("numbers", equality=("lifecycle", "deleted")),
         *by_id("number_activity"),
@@ -64,6 +62,12 @@ SHAPES: dict[str, tuple[Shape, ...]] = {
     "jobs.MongoJobs.created_before": (Shape("jobs", range=("created_at",)),),
     "jobs.MongoJobs.forget": by_id("job_chunks", "jobs"),
     "jobs.MongoJobs.unpublished": (Shape("jobs", equality=("publishing",)),),
+    "registration_slots.MongoRegistrationSlots.held": (Shape("registration_slots", equality=("tenant",)),),
+    "registration_slots.MongoRegistrationSlots.free": (
+        Shape("registration_slots", equality=("tenant", "number")),
+    ),
+    # At start-up, every slot: no index makes reading them all cheaper.
+    "registration_slots.MongoRegistrationSlots.holders": (Shape("registration_slots"),),
     "outcomes.MongoOutcomes.get": by_id("outcomes"),
     "outcomes.MongoOutcomes._count": by_id("job_progress"),
     "outcomes.MongoOutcomes.job_progress": by_id("job_progress"),

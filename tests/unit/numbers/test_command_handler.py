@@ -11,6 +11,7 @@ from tests.unit.numbers.fakes import (
     FakeFacts,
     FakeNumbers,
     FakeOutcomes,
+    FakeSlots,
     MovingClock,
     number_record,
 )
@@ -19,6 +20,7 @@ from textbus.contracts.common import Assignee as WireAssignee
 from textbus.contracts.numbers.v1 import (
     AddNumber,
     AssignNumber,
+    DeleteNumber,
     NumberAdded,
     NumberAssigned,
     NumberCommand,
@@ -53,15 +55,27 @@ def outcomes() -> FakeOutcomes:
 
 
 @pytest.fixture
+def slots() -> FakeSlots:
+    return FakeSlots()
+
+
+@pytest.fixture
 def clock() -> MovingClock:
     return MovingClock()
 
 
 @pytest.fixture
 def handler(
-    numbers: FakeNumbers, facts: FakeFacts, outcomes: FakeOutcomes, clock: MovingClock
+    numbers: FakeNumbers, facts: FakeFacts, outcomes: FakeOutcomes, slots: FakeSlots, clock: MovingClock
 ) -> CommandHandler:
-    return CommandHandler(numbers=numbers, facts=facts, outcomes=outcomes, tier_limit=2, clock=clock)
+    return CommandHandler(
+        numbers=numbers,
+        facts=facts,
+        outcomes=outcomes,
+        tier_limit=2,
+        slots=slots,
+        clock=clock,
+    )
 
 
 def command(payload: NumberCommand, tenant: str = "acme") -> Envelope:
@@ -191,18 +205,142 @@ async def test_assigning_the_current_assignee_still_answers_number_assigned(
     assert event.data.previous_assignee == event.data.state.assignee == WireAssignee(kind="user", id="u-ann")
 
 
-async def test_registrations_stop_at_the_tier_limit(handler: CommandHandler, numbers: FakeNumbers) -> None:
-    for n in ("+14155550101", "+14155550102"):
+def register(number: str = N, tenant: str = "acme") -> Envelope:
+    return command(RegisterNumber(number=number, requested_by="admin"), tenant)
+
+
+async def test_a_registration_holds_the_lowest_free_slot_of_its_tenant(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N))
+    slots.hold("+14155550101", "acme/0")
+
+    decided = await apply(handler, register())
+
+    assert (decided.outcome.status, slots.of(N)) == ("applied", ["acme/1"])
+    assert (numbers.record(N) or number_record()).registration == "registered"
+
+
+async def test_registrations_stop_when_every_slot_of_the_tenant_is_held(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    for n, slot in (("+14155550101", "acme/0"), ("+14155550102", "acme/1")):
         numbers.put(number_record(n, registration="registered"))
+        slots.hold(n, slot)
     numbers.put(number_record(N))
     numbers.put(number_record("+14155550199", tenant="globex"))
 
-    refused = await apply(handler, command(RegisterNumber(number=N, requested_by="admin")))
-    elsewhere = await apply(
-        handler, command(RegisterNumber(number="+14155550199", requested_by="admin"), "globex")
-    )
+    refused = await apply(handler, register())
+    elsewhere = await apply(handler, register("+14155550199", "globex"))
 
     assert (refused.outcome.code, elsewhere.outcome.status) == ("tier-limit-reached", "applied")
+    assert "2 registered numbers" in (refused.outcome.detail or "")
+    assert ((numbers.record(N) or number_record()).registration, slots.of(N)) == ("unregistered", [])
+
+
+async def test_a_slot_another_replica_takes_first_sends_the_registration_to_the_next_one(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N))
+    slots.taken_meanwhile = {"acme/0": "+14155550101"}
+
+    decided = await apply(handler, register())
+
+    assert (decided.outcome.status, slots.of(N), slots.of("+14155550101")) == (
+        "applied",
+        ["acme/1"],
+        ["acme/0"],
+    )
+
+
+async def test_a_registration_is_refused_when_other_replicas_take_the_last_slots_first(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N))
+    slots.taken_meanwhile = {"acme/0": "+14155550101", "acme/1": "+14155550102"}
+
+    decided = await apply(handler, register())
+
+    assert (decided.outcome.code, numbers.saves, slots.of(N)) == ("tier-limit-reached", 0, [])
+
+
+async def test_a_registration_redelivered_after_a_crash_between_claim_and_save_reuses_its_slot(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N))
+    numbers.failing_saves = 1
+    registration = register()
+    with pytest.raises(ConnectionError):
+        await handler.execute(registration)
+    assert slots.of(N) == ["acme/0"]
+
+    decided = await apply(handler, registration)
+
+    assert (decided.outcome.status, slots.of(N), sorted(slots.slots)) == ("applied", ["acme/0"], ["acme/0"])
+    assert (numbers.record(N) or number_record()).registration == "registered"
+
+
+async def test_a_registration_refused_by_another_rule_holds_no_slot(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N, lifecycle="released"))
+
+    decided = await apply(handler, register())
+
+    assert (decided.outcome.code, slots.slots) == ("released", {})
+
+
+async def test_registering_a_registered_number_again_takes_no_slot_even_when_none_is_free(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N, registration="registered"))
+    slots.hold(N, "acme/0")
+    slots.hold("+14155550101", "acme/1")
+
+    decided = await apply(handler, register())
+
+    assert (decided.outcome.status, slots.of(N)) == ("applied", ["acme/0"])
+
+
+async def test_deleting_a_registered_number_frees_every_slot_it_holds_before_it_is_saved(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N, registration="registered"))
+    slots.hold(N, "acme/0", "acme/1")  # two consumers handled its registration during a rebalance
+    numbers.failing_saves = 1
+    delete = command(DeleteNumber(number=N, requested_by="admin"))
+    with pytest.raises(ConnectionError):
+        await handler.execute(delete)
+    assert (slots.slots, numbers.record(N) is not None) == ({}, True)  # freed, not deleted yet
+
+    decided = await apply(handler, delete)  # the redelivery deletes it
+
+    assert (decided.outcome.status, numbers.record(N), slots.slots) == ("applied", None, {})
+
+
+async def test_a_freed_slot_is_taken_by_the_next_registration(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    for n, slot in ((N, "acme/0"), ("+14155550101", "acme/1")):
+        numbers.put(number_record(n, registration="registered"))
+        slots.hold(n, slot)
+    numbers.put(number_record("+14155550102"))
+
+    await apply(handler, command(DeleteNumber(number=N, requested_by="admin")))
+    decided = await apply(handler, register("+14155550102"))
+
+    assert (decided.outcome.status, slots.of("+14155550102")) == ("applied", ["acme/0"])
+
+
+async def test_a_released_number_keeps_its_slot(
+    handler: CommandHandler, numbers: FakeNumbers, slots: FakeSlots
+) -> None:
+    numbers.put(number_record(N, registration="registered"))
+    slots.hold(N, "acme/0")
+
+    await apply(handler, command(ReleaseNumber(number=N, requested_by="admin", reason="ported out")))
+
+    assert ((numbers.record(N) or number_record()).lifecycle, slots.of(N)) == ("released", ["acme/0"])
 
 
 async def test_an_inactivity_release_is_refused_when_the_number_had_activity_since(

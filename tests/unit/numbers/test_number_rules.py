@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -78,10 +79,8 @@ def assign(
     )
 
 
-def register(existing: NumberRecord | None, registered: int, limit: int = 400) -> NumberRecord:
-    return rules.register_number(
-        existing, number=N, tenant="acme", registered_in_tenant=registered, tier_limit=limit, now=LATER
-    )
+def register(existing: NumberRecord | None) -> NumberRecord:
+    return rules.register_number(existing, number=N, tenant="acme", now=LATER)
 
 
 # Adding
@@ -239,24 +238,50 @@ def test_unassigning_an_expected_assignee_refuses_when_the_number_moved_meanwhil
 # Registering
 
 
-def test_a_number_is_registered_while_the_tenant_is_under_its_tier_limit() -> None:
-    registered = register(number_record(N), registered=399)
+def test_an_active_number_of_the_tenant_is_registered() -> None:
+    registered = register(number_record(N))
 
     assert (registered.registration, registered.updated_at) == ("registered", LATER)
 
 
-def test_registration_is_refused_at_the_tier_limit() -> None:
-    assert refusal(lambda: register(number_record(N), registered=400)) == "tier-limit-reached"
-
-
-def test_registering_a_registered_number_again_changes_nothing_even_at_the_limit() -> None:
+def test_registering_a_registered_number_again_changes_nothing() -> None:
     registered = number_record(N, registration="registered")
 
-    assert register(registered, registered=400) is registered
+    assert register(registered) is registered
 
 
 def test_a_released_number_cannot_be_registered() -> None:
-    assert refusal(lambda: register(number_record(N, lifecycle="released"), registered=0)) == "released"
+    assert refusal(lambda: register(number_record(N, lifecycle="released"))) == "released"
+
+
+def test_another_tenants_number_cannot_be_registered() -> None:
+    assert refusal(lambda: register(number_record(N, tenant="globex"))) == "not-found"
+
+
+def test_a_registered_number_counts_against_the_tier_limit_until_it_is_deleted_even_released() -> None:
+    registered = number_record(N, registration="registered")
+
+    assert rules.counts_against_tier_limit(registered)
+    assert rules.counts_against_tier_limit(replace(registered, lifecycle="released"))
+    assert not rules.counts_against_tier_limit(None)  # deleted
+    assert not rules.counts_against_tier_limit(number_record(N))
+
+
+def test_a_registration_takes_the_lowest_free_slot_of_its_tenant() -> None:
+    assert rules.free_tier_slot("acme", 3, set()) == "acme/0"
+    assert rules.free_tier_slot("acme", 3, {"acme/0", "acme/2"}) == "acme/1"
+
+
+def test_no_slot_is_free_once_the_tenant_holds_its_limits_worth() -> None:
+    assert rules.free_tier_slot("acme", 2, {"acme/0", "acme/1"}) is None
+    # Slots past a limit lowered since count too: the tenant stays refused until enough are deleted.
+    assert rules.free_tier_slot("acme", 2, {"acme/1", "acme/5"}) is None
+
+
+def test_the_refusal_at_the_tier_limit_names_the_limit() -> None:
+    refused = rules.tier_limit_reached(400)
+
+    assert (refused.code, "400 registered numbers" in refused.detail) == ("tier-limit-reached", True)
 
 
 # Releasing

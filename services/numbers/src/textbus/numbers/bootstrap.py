@@ -16,6 +16,7 @@ from textbus.numbers.adapters.jobs import MongoJobs
 from textbus.numbers.adapters.numbers_store import MongoNumbers
 from textbus.numbers.adapters.outcomes import MongoOutcomes
 from textbus.numbers.adapters.read_models import ReadModels
+from textbus.numbers.adapters.registration_slots import MongoRegistrationSlots
 from textbus.numbers.config import NumbersSettings
 from textbus.numbers.entrypoints.http import register_routes
 from textbus.numbers.entrypoints.kafka import READ_MODEL_EVENTS, register_handlers
@@ -29,6 +30,7 @@ from textbus.numbers.service.inventory import (
 )
 from textbus.numbers.service.jobs import Jobs
 from textbus.numbers.service.lifecycle import InactivitySweeper
+from textbus.numbers.service.registration import SlotBackfill
 from textbus.numbers.service.retention import RetentionSweeper
 
 COMMANDS = topic("numbers.commands.v1")
@@ -51,6 +53,7 @@ def bootstrap(
 
     read_models = ReadModels(db)
     numbers = MongoNumbers(db, service.outbox)
+    slots = MongoRegistrationSlots(db)
     outcomes = MongoOutcomes(db, service.outbox)
     catalog = MongoCatalog(db, read_models)
     job_store = MongoJobs(db)
@@ -60,6 +63,7 @@ def bootstrap(
         facts=read_models,
         outcomes=outcomes,
         tier_limit=limits.tier_limit,
+        slots=slots,
         clock=service.clock,
     )
     inventory = Inventory(
@@ -101,6 +105,9 @@ def bootstrap(
     # Before searches read the numbers themselves, a copy of them was packed on shelves.
     service.retired_collections = ("number_shelves",)
     service.on_start.append(jobs.resume_unpublished)
+    # Before the commands consumer runs: the numbers a database from before the slots registered.
+    backfill = SlotBackfill(numbers=numbers, slots=slots, tier_limit=limits.tier_limit, clock=service.clock)
+    service.on_start.append(backfill.give_registered_numbers_slots)
     service.on_stop.append(jobs.stop)
     service.background += [sweeper.run_forever, retention.run_forever]
     return service

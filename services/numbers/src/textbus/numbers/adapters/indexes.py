@@ -12,7 +12,7 @@ from textbus.kit.mongo import Index
 from textbus.kit.outbox import relay_index
 
 INDEXES: tuple[Index, ...] = (
-    Index("numbers", ("tenant", "registration", "deleted"), "MongoNumbers.registered_count (the tier limit)"),
+    Index("numbers", ("registration", "deleted"), "MongoNumbers.registered (tier slots at start-up)"),
     Index("numbers", ("lifecycle", "deleted"), "MongoNumbers.active (the inactivity sweeper)"),
     relay_index("numbers"),
     # Searches (adapters/catalog.py): the tenant's numbers in each order a reader may ask for, the
@@ -34,6 +34,8 @@ INDEXES: tuple[Index, ...] = (
     # The job_id prefix also serves a job's results (of_job, forget_job_outcomes).
     Index("outcomes", ("job_id", "at"), "MongoOutcomes.forget_commands_before (job_id null, at < horizon)"),
     relay_index("outcomes"),
+    # The tenant prefix serves a tenant's slots (held); the number, the slots it frees (free).
+    Index("registration_slots", ("tenant", "number"), "MongoRegistrationSlots.held and .free"),
     Index("jobs", ("created_at",), "MongoJobs.created_before (the retention sweep of jobs)"),
     Index("jobs", ("publishing",), "MongoJobs.unpublished (jobs resumed at start-up)"),
     # A name search is a case-insensitive regex: no bounds, but MongoDB matches it on the index's

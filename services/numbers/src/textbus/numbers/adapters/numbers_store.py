@@ -88,10 +88,11 @@ class MongoNumbers:
         if await apply_once(self.collection, number, command_id, update, remembered=remembered):
             await self.outbox.deliver(self.collection, number, [(EVENTS, event)])
 
-    async def registered_count(self, tenant: str) -> int:
-        return await self.collection.count_documents(
-            {"tenant": tenant, "registration": "registered", "deleted": False}
-        )
+    async def registered(self) -> AsyncIterator[tuple[str, str]]:
+        """Every registered number that is not deleted, with its tenant (to give each a tier slot)."""
+        cursor = self.collection.find({"registration": "registered", "deleted": False}, {"tenant": 1})
+        async for document in cursor:
+            yield document["_id"], document["tenant"]
 
     async def active(self) -> AsyncIterator[ActiveNumber]:
         """Every active number with its last activity (for the inactivity sweeper)."""

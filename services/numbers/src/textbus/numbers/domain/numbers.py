@@ -8,6 +8,7 @@ event (the command says which, even when nothing changed).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
@@ -189,24 +190,42 @@ def unassign_number(
 
 
 def register_number(
-    existing: NumberRecord | None,
-    *,
-    number: str,
-    tenant: str,
-    registered_in_tenant: int,
-    tier_limit: int,
-    now: datetime,
+    existing: NumberRecord | None, *, number: str, tenant: str, now: datetime
 ) -> NumberRecord:
-    """Registration counts against the enterprise's tier limit (400 for the low-volume tier, seed 004)."""
+    """Registration counts against the enterprise's tier limit (400 for the low-volume tier, seed 004):
+    a number this registers is stored only once it holds one of the tenant's slots (``free_tier_slot``),
+    claimed after every rule here has passed; with none free it is refused (``tier_limit_reached``)."""
     record = _in_tenant(existing, tenant, number)
     _not_released(record)
     if record.registration == "registered":
         return record
-    if registered_in_tenant >= tier_limit:
-        raise Rejected(
-            "tier-limit-reached", f"the enterprise has {registered_in_tenant} registered numbers, its limit"
-        )
     return replace(record, registration="registered", updated_at=now)
+
+
+def counts_against_tier_limit(record: NumberRecord | None) -> bool:
+    """A registered number counts until it is deleted (None); a released one is kept as a record, and
+    still counts."""
+    return record is not None and record.registration == "registered"
+
+
+def tier_slots(tenant: str, tier_limit: int) -> list[str]:
+    """The tenant's registration slots, lowest first: one for each registered number it may have."""
+    return [f"{tenant}/{k}" for k in range(tier_limit)]
+
+
+def free_tier_slot(tenant: str, tier_limit: int, held: Collection[str]) -> str | None:
+    """The lowest of the tenant's slots that no number holds; None once it holds its limit's worth,
+    counting slots past the limit (a tenant registered past a limit lowered since stays refused)."""
+    if len(held) >= tier_limit:
+        return None
+    return next((slot for slot in tier_slots(tenant, tier_limit) if slot not in held), None)
+
+
+def tier_limit_reached(tier_limit: int) -> Rejected:
+    return Rejected(
+        "tier-limit-reached",
+        f"the enterprise has {tier_limit} registered numbers, its tier limit: delete one to register another",
+    )
 
 
 def release_number(existing: NumberRecord | None, *, number: str, tenant: str, now: datetime) -> NumberRecord:

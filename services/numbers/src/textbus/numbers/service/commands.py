@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from textbus.contracts import Envelope
@@ -41,7 +41,16 @@ from textbus.numbers.domain import numbers as rules
 from textbus.numbers.domain.lifecycle import inactivity
 from textbus.numbers.domain.numbers import Assignee, AssigneeFacts, NumberRecord, Rejected
 from textbus.numbers.service.lifecycle import INACTIVITY
-from textbus.numbers.service.ports import Decided, Facts, Numbers, Outcome, Outcomes, Position
+from textbus.numbers.service.ports import (
+    Decided,
+    Facts,
+    Numbers,
+    Outcome,
+    Outcomes,
+    Position,
+    RegistrationSlots,
+)
+from textbus.numbers.service.registration import claim_tier_slot
 
 SOURCE = "numbers"
 # An assignee whose creation is in flight may not have reached our read model yet
@@ -62,19 +71,14 @@ class CommandHandler:
     facts: Facts
     outcomes: Outcomes
     tier_limit: int
+    slots: RegistrationSlots
     clock: Clock
-
-    _registering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def execute(self, envelope: Envelope) -> Decided:
         """Apply one command; its outcome is recorded by ``settle``, with the rest of its batch.
         The caller runs each number's commands in order, different numbers at once."""
         command = envelope.data
         assert isinstance(command, NumberCommand)
-        if isinstance(command, RegisterNumber):
-            # The tier limit counts the tenant's registered numbers: registrations go one at a time.
-            async with self._registering:
-                return await self._execute(envelope, command)
         return await self._execute(envelope, command)
 
     async def settle(self, decided: Sequence[tuple[Decided, Position]]) -> None:
@@ -99,12 +103,30 @@ class CommandHandler:
         try:
             record = await self._decide(command, current, envelope)
         except Rejected as rejection:
-            outcome = self._outcome(envelope, "rejected", rejection.code, rejection.detail)
-            return Decided(outcome, self._rejection(envelope, rejection))
+            return self._refused(envelope, rejection)
         event = await self._event(envelope, command, current, record)
-        deleted = isinstance(command, DeleteNumber)
-        await self.numbers.save(stored, command.number, None if deleted else record, envelope.id, event)
+        kept = None if isinstance(command, DeleteNumber) else record
+        if not await self._tier_slot(envelope.tenant, command.number, current, kept):
+            return self._refused(envelope, rules.tier_limit_reached(self.tier_limit))
+        await self.numbers.save(stored, command.number, kept, envelope.id, event)
         return Decided(self._outcome(envelope, "applied", None, None))
+
+    async def _tier_slot(
+        self, tenant: str, number: str, before: NumberRecord | None, after: NumberRecord | None
+    ) -> bool:
+        """A number that comes to count against the tier limit claims a slot, last before it is
+        saved, so a claim is never followed by a refusal; False when none is free. One that stops
+        counting frees its slots before it is saved, so a crash in between is redone by the redelivery."""
+        counted, counts = rules.counts_against_tier_limit(before), rules.counts_against_tier_limit(after)
+        if counts and not counted:
+            return await claim_tier_slot(self.slots, tenant, number, self.tier_limit, self.clock())
+        if counted and not counts:
+            await self.slots.free(tenant, number)
+        return True
+
+    def _refused(self, envelope: Envelope, rejection: Rejected) -> Decided:
+        outcome = self._outcome(envelope, "rejected", rejection.code, rejection.detail)
+        return Decided(outcome, self._rejection(envelope, rejection))
 
     async def _decide(
         self, command: NumberCommand, current: NumberRecord | None, envelope: Envelope
@@ -158,14 +180,7 @@ class CommandHandler:
                     now=now,
                 )
             case RegisterNumber():
-                record = rules.register_number(
-                    current,
-                    number=number,
-                    tenant=tenant,
-                    registered_in_tenant=await self.numbers.registered_count(tenant),
-                    tier_limit=self.tier_limit,
-                    now=now,
-                )
+                record = rules.register_number(current, number=number, tenant=tenant, now=now)
             case ReleaseNumber():
                 if command.reason == INACTIVITY and current is not None:
                     await self._still_idle(current, now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -51,7 +51,31 @@ class Numbers(Protocol):
         """Publish whatever is still queued on the number (after a crash)."""
         ...
 
-    async def registered_count(self, tenant: str) -> int: ...
+    def registered(self) -> AsyncIterator[tuple[str, str]]:
+        """Every registered number that is not deleted, with its tenant: (number, tenant)."""
+        ...
+
+
+class RegistrationSlots(Protocol):
+    """The tier limit's slots: a tenant's are ``<tenant>/<k>`` for k below its limit, each held by one
+    registered number. Taking one is an insert of its id, which succeeds once however many processes
+    try at the same moment: the insert is the check."""
+
+    async def held(self, tenant: str) -> dict[str, str]:
+        """The tenant's slots that are held, and the number holding each."""
+        ...
+
+    async def take(self, slot: str, tenant: str, number: str, at: datetime) -> bool:
+        """Hold the slot for the number; False when it is held already (by any number)."""
+        ...
+
+    async def free(self, tenant: str, number: str) -> None:
+        """Let go of every slot the number holds."""
+        ...
+
+    def holders(self) -> AsyncIterator[str]:
+        """Every number that holds a slot."""
+        ...
 
 
 class ReadModelUpdates(Protocol):
