@@ -2,7 +2,9 @@
 
 A group document holds the group, its latest request per number, the events
 and commands queued by its last change (outbox) and, until published, the
-membership changes that may need a connector-app sync.
+membership changes that may need a connector-app sync. It also stores what the
+groups search sorts and filters by (adapters/group_search.py): ``name_key``
+(the name in any case) and ``member_count``, written with the name and members.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ class MongoGroups:
         outbox.watch(self.collection)
 
     async def get(self, tenant: str, group_id: str) -> Group | None:
-        document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, _VISIBLE)
-        return _to_group(document) if document else None
+        document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, VISIBLE)
+        return to_group(document) if document else None
 
     async def insert(self, change: GroupChange, *, correlation_id: str | None) -> None:
         group = change.group
@@ -38,7 +40,7 @@ class MongoGroups:
         await self.collection.insert_one(
             {
                 "_id": document_id,
-                **_stored(group),
+                **to_document(group),
                 "_outbox": outbox_entries(_messages(change, correlation_id)),
             }
         )
@@ -49,7 +51,7 @@ class MongoGroups:
     ) -> None:
         group = change.group
         document_id = doc_id(group.tenant, group.group_id)
-        update = with_outbox({"$set": _stored(group)}, _messages(change, correlation_id))
+        update = with_outbox({"$set": to_document(group)}, _messages(change, correlation_id))
         if change.membership is not None:
             update.setdefault("$push", {})["_membership"] = _membership_document(change.membership)
         result = await self.collection.update_one(versioned(document_id, expected_version), update)
@@ -57,15 +59,11 @@ class MongoGroups:
             raise VersionConflict(document_id)
         await self.outbox.deliver(self.collection, document_id)
 
-    async def of_tenant(self, tenant: str) -> list[Group]:
-        cursor = self.collection.find({"tenant": tenant, "deleted": False}, _VISIBLE)
-        return [_to_group(d) async for d in cursor]
-
     async def of_member(self, tenant: str, user_id: str) -> list[Group]:
         cursor = self.collection.find(
-            {"tenant": tenant, "deleted": False, "member_user_ids": user_id}, _VISIBLE
+            {"tenant": tenant, "deleted": False, "member_user_ids": user_id}, VISIBLE
         )
-        return [_to_group(d) async for d in cursor]
+        return [to_group(d) async for d in cursor]
 
     async def settle_membership(
         self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
@@ -87,13 +85,28 @@ class MongoGroups:
     async def unsettled_memberships(self) -> list[tuple[Group, MembershipChange]]:
         unsettled: list[tuple[Group, MembershipChange]] = []
         async for document in self.collection.find({"_membership.0": {"$exists": True}}):
-            group = _to_group(document)
+            group = to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
 
     async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
         # A deleted group's requests are never shown again.
         return await referred_requests(self.collection, "requests", keys, {"deleted": False})
+
+    async def count_members_of_earlier_groups(self) -> None:
+        """At start-up: give the live groups stored before ``member_count`` was their count.
+
+        Only a group still without one is written, so a group the API stores meanwhile (with its
+        count) keeps what it stored; on MongoDB that condition is atomic. Each tenant's are found
+        through the search's index on (tenant, deleted, member_count, ...).
+        """
+        for tenant in await self.collection.distinct("tenant"):
+            earlier = {"tenant": tenant, "deleted": False, "member_count": None}
+            async for document in self.collection.find(earlier, {"member_user_ids": 1}):
+                await self.collection.update_one(
+                    {"_id": document["_id"], "member_count": None},
+                    {"$set": {"member_count": len(document["member_user_ids"])}},
+                )
 
 
 class MongoGroupNames:
@@ -127,11 +140,13 @@ class MongoGroupNames:
         await self.collection.delete_one({"_id": doc_id(tenant, name_key), "group_id": group_id})
 
 
-_VISIBLE = {"_outbox": 0, "_applied": 0}
+VISIBLE = {"_outbox": 0, "_applied": 0}
+# Stored for the search, not part of the group.
+_SEARCHED = {"name_key", "member_count"}
 
 
-def _stored(group: Group) -> dict[str, Any]:
-    return {**group.model_dump(), "name_key": group.name_key}
+def to_document(group: Group) -> dict[str, Any]:
+    return {**group.model_dump(), "name_key": group.name_key, "member_count": len(group.member_user_ids)}
 
 
 def _messages(change: GroupChange, correlation_id: str | None) -> list[messages.Message]:
@@ -166,5 +181,5 @@ def _to_membership(document: dict[str, Any]) -> MembershipChange:
     )
 
 
-def _to_group(document: dict[str, Any]) -> Group:
-    return Group.model_validate({k: v for k, v in fields(document).items() if k != "name_key"})
+def to_group(document: dict[str, Any]) -> Group:
+    return Group.model_validate({k: v for k, v in fields(document).items() if k not in _SEARCHED})
