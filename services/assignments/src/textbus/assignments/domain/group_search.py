@@ -61,9 +61,13 @@ class GroupSearch(BaseModel):
 
     q: str | None = Field(default=None, max_length=200, description="Quick search across every column.")
     name: str | None = Field(default=None, max_length=200, description="Group name contains.")
-    owner: str | None = Field(default=None, max_length=200, description="Owner contains.")
+    owner: str | None = Field(
+        default=None, max_length=200, description="The owner's display name or sign-in name contains."
+    )
     number: str | None = Field(default=None, max_length=40, description="A group number contains.")
-    member: str | None = Field(default=None, max_length=200, description="A member's name contains.")
+    member: str | None = Field(
+        default=None, max_length=200, description="A member's display name or sign-in name contains."
+    )
     members_eq: int | None = Field(default=None, ge=0, le=MAX_MEMBERS, description="Member count equals.")
     members_gt: int | None = Field(
         default=None, ge=0, le=MAX_MEMBERS, description="Member count greater than."
