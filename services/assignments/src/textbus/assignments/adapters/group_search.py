@@ -90,9 +90,9 @@ def group_filter(tenant: str, resolved: Resolved) -> Filter:
         if q is not None and anywhere is not None
         else None,
         _name_contains(query.name) if query.name is not None else None,
-        one_of("owner_user_id", sorted(resolved.owner.users)) if resolved.owner else None,
-        one_of("member_user_ids", sorted(resolved.member.users)) if resolved.member else None,
-        _groups(tenant, resolved.number.groups) if resolved.number else None,
+        one_of("owner_user_id", sorted(resolved.owner.users)) if resolved.owner is not None else None,
+        one_of("member_user_ids", sorted(resolved.member.users)) if resolved.member is not None else None,
+        _groups(tenant, resolved.number.groups) if resolved.number is not None else None,
         _member_count(query),
     )
 
