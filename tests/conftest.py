@@ -14,9 +14,11 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.devinfra.containers import containers, docker_answers
 from textbus.devinfra.processes import Endpoints, local_infrastructure
@@ -82,3 +84,14 @@ async def mongo(infrastructure: Endpoints) -> AsyncIterator[AsyncMongoClient[dic
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infrastructure.mongo_url, tz_aware=True)
     yield client
     await client.close()
+
+
+@pytest.fixture
+async def scratch_db(
+    mongo: AsyncMongoClient[dict[str, Any]], isolation: str
+) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    """A database of this test's own, dropped after it: for a test that writes documents the way a
+    service stores them and queries them through the service's adapters."""
+    db = mongo[f"{isolation}_scratch"]
+    yield db
+    await mongo.drop_database(db.name)

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import random
 import string
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
 
 import pytest
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from textbus.kit.mongo import create_indexes
-from textbus.kit.settings import ServiceSettings
 from textbus.numbers.adapters.catalog import MongoCatalog
 from textbus.numbers.adapters.indexes import INDEXES
 from textbus.numbers.adapters.numbers_store import to_document
@@ -187,23 +185,14 @@ def _oracle(inventory: Inventory, query: SortedFilter) -> list[str]:
     return [r.number for r in selection.sorted((r for r in inventory.records if selection.selects(r)), shown)]
 
 
-@pytest.fixture
-async def database(
-    mongo: AsyncMongoClient[dict[str, Any]], settings_for: Callable[[str], ServiceSettings]
-) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
-    db = mongo[f"{settings_for('numbers').mongo.database_prefix}search"]
-    yield db
-    await mongo.drop_database(db.name)
-
-
 @pytest.mark.parametrize("seed", range(INVENTORIES))
 async def test_the_query_returns_the_oracles_pages_totals_and_exports(
-    database: AsyncDatabase[dict[str, Any]], seed: int
+    scratch_db: AsyncDatabase[dict[str, Any]], seed: int
 ) -> None:
     rng = random.Random(seed)
-    await create_indexes(database, INDEXES)
-    inventory = await _write(database, rng)
-    catalog = MongoCatalog(database, ReadModels(database))
+    await create_indexes(scratch_db, INDEXES)
+    inventory = await _write(scratch_db, rng)
+    catalog = MongoCatalog(scratch_db, ReadModels(scratch_db))
     for attempt in range(QUERIES):
         query = _query(rng, inventory)
         expected = _oracle(inventory, query)

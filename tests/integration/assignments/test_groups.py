@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from tests.integration.assignments.conftest import Assignments, admin_token, state
 from tests.support import eventually
+from textbus.assignments.adapters.groups import MongoGroups, to_document
+from textbus.assignments.adapters.revisions import Revisions
+from textbus.assignments.domain.groups import Group
 from textbus.contracts.common import Assignee
 from textbus.contracts.numbers.v1 import (
     AssignNumber,
@@ -18,6 +23,8 @@ from textbus.contracts.numbers.v1 import (
     NumberUnassigned,
     UnassignNumber,
 )
+from textbus.kit.clock import utc_now
+from textbus.kit.outbox import Outbox
 
 pytestmark = pytest.mark.integration
 
@@ -284,3 +291,35 @@ async def test_an_unknown_query_parameter_on_group_search_is_refused_by_name(
     assert (misspelled.status, misspelled.content_type) == (422, "application/problem+json")
     assert [e["location"] for e in misspelled.body["errors"]] == ["nmae"]
     assert (deep.status, deep.body["errors"][0]["location"]) == (422, "skip")
+
+
+async def test_groups_stored_before_member_counts_get_theirs_at_start_up(
+    scratch_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    # Never publishes here.
+    groups = MongoGroups(scratch_db, Revisions(scratch_db, Outbox(cast(Any, None)), utc_now))
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def stored(group_id: str, members: tuple[str, ...], **changes: Any) -> dict[str, Any]:
+        group = Group(
+            tenant="acme",
+            group_id=group_id,
+            name=group_id,
+            owner_user_id="ann",
+            member_user_ids=members,
+            created_at=at,
+            updated_at=at,
+        )
+        return {"_id": f"acme/{group_id}", **to_document(group), **changes}
+
+    earlier = stored("earlier", ("bob", "cy"))
+    del earlier["member_count"]
+    await scratch_db["groups"].insert_many(
+        [earlier, stored("counted", ("bob",)), stored("gone", ("bob",), deleted=True, member_count=None)]
+    )
+
+    await groups.count_members_of_earlier_groups()
+
+    counts = {d["_id"]: d["member_count"] async for d in scratch_db["groups"].find({}, {"member_count": 1})}
+    # A deleted group is never searched again: it keeps what it had.
+    assert counts == {"acme/earlier": 2, "acme/counted": 1, "acme/gone": None}

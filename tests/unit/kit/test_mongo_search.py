@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
-from textbus.kit.mongo_search import ByName, all_of, any_of, contains
+from textbus.kit.mongo_search import ByName, all_of, any_of, contains, page_in_order
 
 pytestmark = pytest.mark.unit
 
@@ -45,3 +45,74 @@ async def test_keys_group_by_name_in_any_case_without_a_name_first() -> None:
         [None, "u4", "gone"],
     ]
     assert descending.sort == [("_id", -1)]
+
+
+class Cursor:
+    def __init__(self, documents: list[dict[str, Any]]) -> None:
+        self.documents = documents
+
+    def sort(self, keys: list[tuple[str, int]]) -> Cursor:
+        for field, way in reversed(keys):
+            self.documents.sort(key=lambda d: d[field], reverse=way < 0)
+        return self
+
+    def skip(self, count: int) -> Cursor:
+        self.documents = self.documents[count:]
+        return self
+
+    def limit(self, count: int) -> Cursor:
+        self.documents = self.documents[:count]
+        return self
+
+    async def to_list(self) -> list[dict[str, Any]]:
+        return self.documents
+
+    async def __aiter__(self) -> Any:
+        for document in self.documents:
+            yield document
+
+
+class FakeCollection:
+    """The few collection calls the page functions make, over documents matched by equality and $in."""
+
+    def __init__(self, documents: list[dict[str, Any]]) -> None:
+        self.documents = documents
+
+    def _matching(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+        criteria = query.get("$and", [query])
+
+        def matches(document: dict[str, Any], criterion: dict[str, Any]) -> bool:
+            return all(
+                document.get(f) in v["$in"] if isinstance(v, dict) else document.get(f) == v
+                for f, v in criterion.items()
+            )
+
+        return [d for d in self.documents if all(matches(d, c) for c in criteria)]
+
+    async def count_documents(self, query: dict[str, Any]) -> int:
+        return len(self._matching(query))
+
+    def find(self, query: dict[str, Any], projection: Any = None) -> Cursor:
+        return Cursor(self._matching(query))
+
+    async def aggregate(self, pipeline: list[dict[str, Any]]) -> Cursor:
+        field = pipeline[1]["$group"]["_id"].removeprefix("$")
+        counts: dict[Any, int] = {}
+        for document in self._matching(pipeline[0]["$match"]):
+            counts[document.get(field)] = counts.get(document.get(field), 0) + 1
+        return Cursor([{"_id": k, "count": c} for k, c in counts.items()])
+
+
+DOCUMENTS = [{"_id": i, "tenant": "t", "key": key} for i, key in enumerate(["u3", "u1", "u2", "u1", "u3"])]
+
+
+async def test_a_page_in_order_is_a_sorted_page_or_a_page_by_name_with_the_total() -> None:
+    documents = FakeCollection(DOCUMENTS)
+    query = {"tenant": "t"}
+
+    sorted_page = await page_in_order(cast(Any, documents), query, [("_id", -1)], skip=1, limit=2)
+    by_name = await page_in_order(cast(Any, documents), query, ByName("key", names_of), skip=1, limit=3)
+
+    assert sorted_page == ([DOCUMENTS[3], DOCUMENTS[2]], 5)
+    # ann (u1, u2: 1, 2, 3), then Bo (u3: 0, 4).
+    assert ([d["_id"] for d in by_name[0]], by_name[1]) == ([2, 3, 0], 5)

@@ -164,6 +164,22 @@ async def page_by_name(
     return page, sum(counts.values())
 
 
+async def page_in_order(
+    collection: AsyncCollection[Document],
+    query: Filter,
+    order: Sort | ByName,
+    *,
+    skip: int,
+    limit: int,
+    projection: Document | None = None,
+) -> tuple[list[Document], int]:
+    """A page in ``order`` and the total: ``find_page`` for a sort, ``page_by_name`` for a ByName,
+    so that a search's page is one call whichever order its reader asked for."""
+    if isinstance(order, ByName):
+        return await page_by_name(collection, query, order, skip=skip, limit=limit, projection=projection)
+    return await find_page(collection, query, order, skip=skip, limit=limit, projection=projection)
+
+
 async def stream_by_name(
     collection: AsyncCollection[Document],
     query: Filter,

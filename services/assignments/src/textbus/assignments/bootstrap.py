@@ -1,6 +1,7 @@
 """The composition root: builds the assignments service from its parts."""
 
 from textbus.assignments.adapters.enterprises import MongoEnterprises
+from textbus.assignments.adapters.group_search import MongoGroupSearch
 from textbus.assignments.adapters.groups import MongoGroupNames, MongoGroups
 from textbus.assignments.adapters.indexes import INDEXES
 from textbus.assignments.adapters.numbers import MongoNumberFacts
@@ -45,6 +46,7 @@ def bootstrap(
         enterprises=enterprises,
         users=users,
         groups=groups,
+        group_finder=MongoGroupSearch(db, users, numbers),
         group_names=MongoGroupNames(db),
         numbers=numbers,
         sync_tasks=sync_tasks,
@@ -73,6 +75,8 @@ def bootstrap(
         await sweep_forever(ports, retention or RetentionSettings())
 
     service.indexes = INDEXES
+    # Before the API serves searches: the groups stored before the search stored member counts.
+    service.on_start.append(groups.count_members_of_earlier_groups)
     service.on_start.append(recover)
     service.background.append(sweep_retention)
     service.background.append(

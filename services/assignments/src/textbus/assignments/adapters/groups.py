@@ -2,7 +2,9 @@
 
 A group document holds the group, its latest request per number, the events
 and commands queued by its last change (outbox) and, until published, the
-membership changes that may need a connector-app sync.
+membership changes that may need a connector-app sync. It also stores what the
+groups search sorts and filters by (adapters/group_search.py): ``name_key``
+(the name in any case) and ``member_count``, written with the name and members.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ class MongoGroups:
         revisions.outbox.watch(self.collection)
 
     async def get(self, tenant: str, group_id: str) -> Group | None:
-        document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, _VISIBLE)
-        return _to_group(document) if document else None
+        document = await self.collection.find_one({"_id": doc_id(tenant, group_id)}, VISIBLE)
+        return to_group(document) if document else None
 
     async def insert(self, change: GroupChange, *, correlation_id: str | None) -> None:
         await self.replace(change, expected_version=0, correlation_id=correlation_id)
@@ -48,20 +50,16 @@ class MongoGroups:
             self.collection,
             doc_id(group.tenant, group.group_id),
             expected_version + 1,
-            _stored(group),
+            to_document(group),
             _messages(change, correlation_id),
             held=held,
         )
 
-    async def of_tenant(self, tenant: str) -> list[Group]:
-        cursor = self.collection.find({"tenant": tenant, "deleted": False}, _VISIBLE)
-        return [_to_group(d) async for d in cursor]
-
     async def of_member(self, tenant: str, user_id: str) -> list[Group]:
         cursor = self.collection.find(
-            {"tenant": tenant, "deleted": False, "member_user_ids": user_id}, _VISIBLE
+            {"tenant": tenant, "deleted": False, "member_user_ids": user_id}, VISIBLE
         )
-        return [_to_group(d) async for d in cursor]
+        return [to_group(d) async for d in cursor]
 
     async def settle_membership(
         self, group: Group, change: MembershipChange, event: SmsAssignmentChange | None
@@ -93,16 +91,31 @@ class MongoGroups:
         now = self.revisions.clock()
         async for revision in self.revisions.collection.find(_UNSETTLED):
             if now - revision["recorded_at"] >= GRACE:
-                group = _to_group(revision["fields"])
+                group = to_group(revision["fields"])
                 unsettled.extend((group, _to_membership(m)) for m in revision["_membership"])
         async for document in self.collection.find(_UNSETTLED):
-            group = _to_group(document)
+            group = to_group(document)
             unsettled.extend((group, _to_membership(m)) for m in document["_membership"])
         return unsettled
 
     async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
         # A deleted group's requests are never shown again.
         return await referred_requests(self.collection, "requests", keys, {"deleted": False})
+
+    async def count_members_of_earlier_groups(self) -> None:
+        """At start-up: give the live groups stored before ``member_count`` was their count.
+
+        Only a group still without one is written, so a group the API stores meanwhile (with its
+        count) keeps what it stored; on MongoDB that condition is atomic. Each tenant's are found
+        through the search's index on (tenant, deleted, member_count, ...).
+        """
+        for tenant in await self.collection.distinct("tenant"):
+            earlier = {"tenant": tenant, "deleted": False, "member_count": None}
+            async for document in self.collection.find(earlier, {"member_user_ids": 1}):
+                await self.collection.update_one(
+                    {"_id": document["_id"], "member_count": None},
+                    {"$set": {"member_count": len(document["member_user_ids"])}},
+                )
 
 
 class MongoGroupNames:
@@ -136,12 +149,14 @@ class MongoGroupNames:
         await self.collection.delete_one({"_id": doc_id(tenant, name_key), "group_id": group_id})
 
 
-_VISIBLE = {"_outbox": 0, "_applied": 0}
+VISIBLE = {"_outbox": 0, "_applied": 0}
 _UNSETTLED = {"_membership.0": {"$exists": True}}
+# Stored for the search, not part of the group.
+_SEARCHED = {"name_key", "member_count"}
 
 
-def _stored(group: Group) -> dict[str, Any]:
-    return {**group.model_dump(), "name_key": group.name_key}
+def to_document(group: Group) -> dict[str, Any]:
+    return {**group.model_dump(), "name_key": group.name_key, "member_count": len(group.member_user_ids)}
 
 
 def _messages(change: GroupChange, correlation_id: str | None) -> list[messages.Message]:
@@ -176,5 +191,5 @@ def _to_membership(document: dict[str, Any]) -> MembershipChange:
     )
 
 
-def _to_group(document: dict[str, Any]) -> Group:
-    return Group.model_validate({k: v for k, v in fields(document).items() if k != "name_key"})
+def to_group(document: dict[str, Any]) -> Group:
+    return Group.model_validate({k: v for k, v in fields(document).items() if k not in _SEARCHED})

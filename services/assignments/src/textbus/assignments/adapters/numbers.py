@@ -24,6 +24,7 @@ from textbus.assignments.domain.number_requests import Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
 from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
 from textbus.kit.mongo import apply_once
+from textbus.kit.mongo_search import contains
 from textbus.kit.outbox import Outbox, with_outbox
 
 _FACT = list(NumberFact.model_fields)
@@ -53,11 +54,22 @@ class MongoNumberFacts:
         )
         return sorted([d["_id"] async for d in cursor])
 
-    async def held_by_groups(self, tenant: str) -> dict[str, list[str]]:
+    async def held_by_groups(self, tenant: str, group_ids: Iterable[str]) -> dict[str, list[str]]:
+        wanted = sorted(set(group_ids))
+        if not wanted:
+            return {}
         held: dict[str, list[str]] = {}
-        async for d in self.collection.find({"tenant": tenant, "assignee.kind": "group"}, {"assignee": 1}):
+        query = {"tenant": tenant, "assignee.kind": "group", "assignee.id": {"$in": wanted}}
+        async for d in self.collection.find(query, {"assignee": 1}):
             held.setdefault(d["assignee"]["id"], []).append(d["_id"])
         return {group: sorted(numbers) for group, numbers in held.items()}
+
+    async def groups_holding(self, tenant: str, needle: str) -> set[str]:
+        """The tenant's groups holding a number that contains ``needle``: matched on the keys of
+        the (tenant, assignee.kind, _id) index, so only the matching numbers are read."""
+        query = {"tenant": tenant, "assignee.kind": "group", "_id": contains(needle)}
+        cursor = self.collection.find(query, {"assignee.id": 1}).sort("_id", 1)
+        return {d["assignee"]["id"] async for d in cursor}
 
     async def outcomes(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Outcome]:
         ids = sorted({_outcome_id(number, correlation) for number, correlation in keys})

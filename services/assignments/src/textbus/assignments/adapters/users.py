@@ -14,6 +14,7 @@ from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.number_requests import NumberRequest
 from textbus.assignments.domain.users import User
 from textbus.assignments.service.ports import PersonalRequests
+from textbus.kit.mongo_search import any_of, contains
 
 PROFILE = set(User.model_fields)
 # The user document's version: profile and personal number requests alike (named for the requests,
@@ -91,6 +92,13 @@ class MongoUsers:
 
     async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
         return await referred_requests(self.collection, "number_requests", keys, {})
+
+    async def named(self, tenant: str, text: str) -> set[str]:
+        """The tenant's users whose display name or sign-in name contains ``text`` (trimmed), in any
+        case: each branch a search of its index's keys within the tenant."""
+        needle = contains(text.strip())
+        query = {"tenant": tenant, **any_of({"display_name": needle}, {"sign_in_name": needle})}
+        return {d["user_id"] async for d in self.collection.find(query, {"user_id": 1})}
 
 
 def _to_user(document: dict[str, Any]) -> User:

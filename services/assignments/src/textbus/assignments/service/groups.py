@@ -16,7 +16,7 @@ from uuid import uuid4
 from pydantic import BaseModel, ConfigDict
 
 from textbus.assignments.domain import groups as rules
-from textbus.assignments.domain.group_search import GroupRow, GroupSearch, search
+from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import Group, GroupRuleBroken, MembershipChange
 from textbus.assignments.domain.number_requests import NumberEntry, entries
 from textbus.assignments.domain.sync_tasks import SmsAssignmentChange
@@ -195,20 +195,17 @@ async def group_view(ports: Ports, group: Group) -> GroupView:
 async def find_groups(
     ports: Ports, tenant: str, query: GroupSearch, *, skip: int, limit: int
 ) -> tuple[list[GroupView], int]:
-    """The tenant's groups matching the quick search and column filters, one page of them."""
+    """The tenant's groups matching the quick search and column filters, one page of them: one
+    query finds the page, and only the page's groups are read further for their views."""
     await require_enterprise(ports, tenant)
-    groups = await ports.groups.of_tenant(tenant)
-    held = await ports.numbers.held_by_groups(tenant)
+    groups, total = await ports.group_finder.find(tenant, query, skip=skip, limit=limit)
+    held = await ports.numbers.held_by_groups(tenant, [g.group_id for g in groups])
     outcomes = await ports.numbers.outcomes((r.number, r.correlation_id) for g in groups for r in g.requests)
     users = await ports.users.get_many(
         tenant, {u for g in groups for u in (g.owner_user_id, *g.member_user_ids)}
     )
-    views = {
-        g.group_id: _view(g, entries(g.requests, held.get(g.group_id, []), outcomes), users) for g in groups
-    }
-    rows = [_row(view) for view in views.values()]
-    page, total = search(rows, query, skip=skip, limit=limit)
-    return [views[row.group_id] for row in page], total
+    views = [_view(g, entries(g.requests, held.get(g.group_id, []), outcomes), users) for g in groups]
+    return views, total
 
 
 async def settle_membership(ports: Ports, group: Group, change: MembershipChange) -> None:
@@ -281,19 +278,4 @@ def _view(group: Group, numbers: list[NumberEntry], users: dict[str, User]) -> G
         version=group.version,
         created_at=group.created_at,
         updated_at=group.updated_at,
-    )
-
-
-def _row(view: GroupView) -> GroupRow:
-    def name(ref: UserRef) -> str:
-        return " ".join(filter(None, (ref.display_name, ref.sign_in_name, ref.user_id)))
-
-    return GroupRow(
-        group_id=view.group_id,
-        name=view.name,
-        owner=name(view.owner),
-        member_names=tuple(name(m) for m in view.members),
-        member_count=view.member_count,
-        numbers=tuple(e.number for e in view.numbers),
-        created_at=view.created_at,
     )

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from textbus.assignments.domain.assignees import Assignee
 from textbus.assignments.domain.enterprises import Enterprise
+from textbus.assignments.domain.group_search import GroupSearch
 from textbus.assignments.domain.groups import Group, GroupChange, MembershipChange
 from textbus.assignments.domain.number_requests import NumberRequest, Outcome
 from textbus.assignments.domain.numbers import AssignmentChange, NumberFact
@@ -88,8 +89,6 @@ class Groups(Protocol):
         """Store the change with its events and commands (VersionConflict if the group changed)."""
         ...
 
-    async def of_tenant(self, tenant: str) -> list[Group]: ...
-
     async def of_member(self, tenant: str, user_id: str) -> list[Group]: ...
 
     async def settle_membership(
@@ -102,6 +101,15 @@ class Groups(Protocol):
 
     async def requested(self, keys: Collection[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (number, correlation id) a live group's stored requests refer to."""
+        ...
+
+
+class GroupFinder(Protocol):
+    async def find(
+        self, tenant: str, query: GroupSearch, *, skip: int, limit: int
+    ) -> tuple[list[Group], int]:
+        """The page of the tenant's live groups that ``query`` selects, in its order, and how many
+        it selects in all: what domain/group_search.py selects from the rows the groups show."""
         ...
 
 
@@ -128,8 +136,8 @@ class NumberFacts(Protocol):
 
     async def held_by(self, tenant: str, assignee: Assignee) -> list[str]: ...
 
-    async def held_by_groups(self, tenant: str) -> dict[str, list[str]]:
-        """The tenant's numbers assigned to groups, by group id."""
+    async def held_by_groups(self, tenant: str, group_ids: Iterable[str]) -> dict[str, list[str]]:
+        """The numbers assigned to these groups of the tenant, by group id."""
         ...
 
     async def outcomes(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Outcome]:
@@ -231,6 +239,7 @@ class Ports:
     enterprises: Enterprises
     users: Users
     groups: Groups
+    group_finder: GroupFinder
     group_names: GroupNames
     numbers: NumberFacts
     sync_tasks: SyncTasks
