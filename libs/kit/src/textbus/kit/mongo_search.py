@@ -194,3 +194,17 @@ async def stream_by_name(
         group = all_of(query, one_of(order.field, keys))
         async for chunk in find_batches(collection, group, order.sort, projection=projection, batch=batch):
             yield chunk
+
+
+def stream_in_order(
+    collection: AsyncCollection[Document],
+    query: Filter,
+    order: Sort | ByName,
+    *,
+    projection: Document | None = None,
+    batch: int = BATCH,
+) -> AsyncIterator[list[Document]]:
+    """Every matching document in ``order``, ``batch`` at a time, whichever order was asked for."""
+    if isinstance(order, ByName):
+        return stream_by_name(collection, query, order, projection=projection, batch=batch)
+    return find_batches(collection, query, order, projection=projection, batch=batch)

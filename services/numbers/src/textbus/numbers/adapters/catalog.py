@@ -29,10 +29,9 @@ from textbus.kit.mongo_search import (
     contains,
     direction,
     find_batches,
-    find_page,
     one_of,
-    page_by_name,
-    stream_by_name,
+    page_in_order,
+    stream_in_order,
 )
 from textbus.numbers.adapters.numbers_store import from_document
 from textbus.numbers.adapters.read_models import ReadModels, assignee_id, by_ids, ids_containing, profile_id
@@ -96,14 +95,9 @@ class MongoCatalog:
     ) -> tuple[list[NumberView], int]:
         selected = number_filter(tenant, await self.selection(tenant, query))
         order = self._order(tenant, query)
-        if isinstance(order, ByName):
-            found, total = await page_by_name(
-                self.numbers, selected, order, skip=skip, limit=limit, projection=READ
-            )
-        else:
-            found, total = await find_page(
-                self.numbers, selected, order, skip=skip, limit=limit, projection=READ
-            )
+        found, total = await page_in_order(
+            self.numbers, selected, order, skip=skip, limit=limit, projection=READ
+        )
         return await self.views(tenant, [from_document(d) for d in found], now), total
 
     async def stream(
@@ -111,12 +105,7 @@ class MongoCatalog:
     ) -> AsyncIterator[list[NumberView]]:
         """Every matching number, in the query's order, a batch at a time (for export)."""
         selected = number_filter(tenant, await self.selection(tenant, query))
-        order = self._order(tenant, query)
-        batches = (
-            stream_by_name(self.numbers, selected, order, projection=READ)
-            if isinstance(order, ByName)
-            else find_batches(self.numbers, selected, order, projection=READ)
-        )
+        batches = stream_in_order(self.numbers, selected, self._order(tenant, query), projection=READ)
         async for batch in batches:
             yield await self.views(tenant, [from_document(d) for d in batch], now)
 
