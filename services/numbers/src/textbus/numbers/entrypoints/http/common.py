@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field, model_validator
 
+from textbus.contracts.common import Id
 from textbus.kit.http import RequestModel, json_response
 from textbus.kit.problems import InvalidRequest
 from textbus.numbers.domain.phone import InvalidNumber, parse_any
@@ -17,7 +18,7 @@ JOB_LOCATION = {"Location": "The job: GET it for its progress, and its results o
 
 
 class NumberChange(RequestModel):
-    carrier_profile_id: str | None = Field(default=None, description="The new carrier profile.")
+    carrier_profile_id: Id | None = Field(default=None, description="The new carrier profile.")
     clear_carrier_profile: bool = Field(default=False, description="Remove the carrier profile.")
     sms_capable: bool | None = Field(default=None, description="Add (true) or remove (false) SMS capability.")
 

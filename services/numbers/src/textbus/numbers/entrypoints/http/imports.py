@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aiohttp import web
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError
 
+from textbus.contracts.common import Id
 from textbus.kit.bus import MessageBus
 from textbus.kit.files import attachment, read_upload
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
@@ -17,11 +18,13 @@ from textbus.numbers.entrypoints.http.common import JOB_LOCATION, TAGS, TENANT, 
 from textbus.numbers.service.inventory import ImportNumbers
 from textbus.numbers.service.jobs import JobView
 
+# A form field is read as text: held to the commands' contract's id here, as a JSON body is.
+PROFILE_ID: TypeAdapter[str] = TypeAdapter(Id)
+
 
 class ImportQuery(RequestModel):
-    carrier_profile_id: str | None = Field(
+    carrier_profile_id: Id | None = Field(
         default=None,
-        min_length=1,
         description="The carrier profile of every imported number, for a raw text/csv body "
         "(a multipart upload gives it as a form field).",
     )
@@ -91,6 +94,14 @@ def import_carrier_profile(query: ImportQuery, fields: Mapping[str, str]) -> str
             errors=[{"location": f"form.{name}", "message": "Unknown form field"} for name in unknown],
         )
     form_profile = fields.get("carrier_profile_id") or None
+    if form_profile is not None:
+        try:
+            PROFILE_ID.validate_python(form_profile)
+        except ValidationError as error:
+            raise InvalidRequest(
+                "carrier_profile_id is not a carrier profile's id",
+                errors=[{"location": "form.carrier_profile_id", "message": error.errors()[0]["msg"]}],
+            ) from error
     if form_profile is not None and query.carrier_profile_id is not None:
         raise InvalidRequest("give carrier_profile_id once: as a form field or in the query, not both")
     return form_profile or query.carrier_profile_id

@@ -7,7 +7,7 @@ from typing import Literal
 from aiohttp import web
 from pydantic import Field
 
-from textbus.contracts.common import Assignee
+from textbus.contracts.common import Assignee, Id
 from textbus.contracts.numbers.v1 import (
     AddNumber,
     AssignNumber,
@@ -32,7 +32,7 @@ class NewNumber(RequestModel):
     country_code: int = Field(ge=1, le=999, examples=[1])
     national_number: str = Field(min_length=1, max_length=40, examples=["415 555 0100"])
     sms_capable: bool
-    carrier_profile_id: str | None = None
+    carrier_profile_id: Id | None = None
 
 
 class NumberQuery(SortedFilter, PageQuery):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from textbus.contracts.common import Id
 from textbus.kit.bus import MessageBus
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
 from textbus.numbers.config import NumbersSettings
@@ -22,7 +23,7 @@ class RangeBounds(RequestModel):
 
 class NewRange(RangeBounds):
     sms_capable: bool
-    carrier_profile_id: str | None = None
+    carrier_profile_id: Id | None = None
 
 
 class RangePreview(BaseModel):
