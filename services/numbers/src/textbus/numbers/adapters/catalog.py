@@ -148,7 +148,9 @@ class MongoCatalog:
         return {d["profile_id"]: d.get("name") for d in found.values() if d.get("exists")}
 
     async def numbers_of(self, tenant: str, numbers: list[str]) -> dict[str, Document]:
-        found = await by_ids(self.numbers, numbers)
+        """The tenant's numbers among these, as ``_id`` and ``assignee_key`` (a bulk selection, up
+        to the bulk limit: their events and applied ids are not read)."""
+        found = await by_ids(self.numbers, numbers, {"tenant": 1, "deleted": 1, "assignee_key": 1})
         return {n: d for n, d in found.items() if d["tenant"] == tenant and not d.get("deleted")}
 
     async def view(self, tenant: str, number: str, now: datetime) -> NumberView | None:

@@ -130,12 +130,15 @@ class ReadModels:
 BY_IDS_AT_ONCE = 500
 
 
-async def by_ids(collection: AsyncCollection[Document], ids: Iterable[str]) -> dict[str, Document]:
-    """Documents by ``_id``: one ``$in`` query per ``BY_IDS_AT_ONCE`` ids."""
+async def by_ids(
+    collection: AsyncCollection[Document], ids: Iterable[str], projection: Document | None = None
+) -> dict[str, Document]:
+    """Documents by ``_id`` (with only ``projection``'s fields, if given): one ``$in`` query per
+    ``BY_IDS_AT_ONCE`` ids."""
     found: dict[str, Document] = {}
     unique = sorted(set(ids))
     for start in range(0, len(unique), BY_IDS_AT_ONCE):
-        cursor = collection.find({"_id": {"$in": unique[start : start + BY_IDS_AT_ONCE]}})
+        cursor = collection.find({"_id": {"$in": unique[start : start + BY_IDS_AT_ONCE]}}, projection)
         async for document in cursor:
             found[document["_id"]] = document
     return found
