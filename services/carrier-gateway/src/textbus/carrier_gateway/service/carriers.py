@@ -1,0 +1,161 @@
+"""The port every carrier adapter implements, and the values that cross it.
+
+An adapter speaks one carrier's wire format (``adapters/carriers/<kind>.py``): it submits one
+message, checks a profile's credentials, authenticates a status callback the carrier's way and
+reads the receipts in it. It never logs, raises or returns a credential: errors carry the
+carrier's code and a reason, nothing of the request that authenticated it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+import aiohttp
+from pydantic import BaseModel, ConfigDict
+
+from textbus.kit.outbound import RetryLater
+
+# What a carrier says happened to a message after it took it; the state machine ranks them.
+ReceiptStatus = Literal["sent", "delivered", "undelivered", "failed"]
+Encoding = Literal["GSM-7", "UCS-2"]
+
+
+class Credentials(BaseModel):
+    """Base of each carrier kind's credentials (``SecretStr`` fields for the secret ones), kept
+    encrypted at rest; ``extra="forbid"`` so a misspelled field is refused, not dropped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    content_type: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One request to the carrier: the whole text (the carrier splits it) unless the adapter's
+    ``Capabilities.max_text`` says the carrier takes one segment at a time, then the plan's parts."""
+
+    message_id: str
+    part: int  # 1-based: which of our parts this is (1 when the carrier splits the text itself)
+    sender: str  # E.164
+    recipients: tuple[str, ...]  # E.164; several only for a group text
+    text: str
+    media: tuple[Media, ...]
+    encoding: Encoding
+    segments: int
+    status_callback_url: str  # this profile's webhook on the gateway
+    validity_seconds: int
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The carrier took the message. ``carrier_ids``: its id(s) for it, one per part where the
+    carrier counts parts itself (Vonage answers one message id per part)."""
+
+    carrier_ids: tuple[str, ...]
+    segments: int | None = None
+
+
+class CarrierRefused(Exception):
+    """A permanent refusal: retrying the same request cannot succeed (bad number, opted out,
+    content too big, credentials refused). ``code`` is the carrier's own."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+
+class CarrierBusy(RetryLater):
+    """The carrier asked us to slow down (HTTP 429 or its own throttling code): retry after
+    ``retry_after`` and slow the whole profile down, not only this message."""
+
+
+class SubmitUnknown(Exception):
+    """The request may have reached the carrier but no answer could be read (a timeout after the
+    request was written, a cut connection, an unreadable answer): resending could send it twice."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One status report from a carrier about one of its message ids (a part, for Vonage)."""
+
+    carrier_id: str
+    status: ReceiptStatus
+    error_code: str | None = None
+    reason: str | None = None
+    sender: str | None = None  # E.164 of our number when the callback names it
+    recipient: str | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    """A carrier's HTTP call to the gateway, independent of the web framework. ``url`` is the
+    public URL the carrier called (what it signed), ``headers`` have lower-case names."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    query: Sequence[tuple[str, str]]
+    body: bytes
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    status: int = 200
+    content_type: str = "text/plain"
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    group_texting: bool = False  # several recipients in one message
+    max_text: int | None = None  # the carrier takes at most this many characters per request
+    receipts: bool = True  # the carrier reports delivery
+    # What a timed-out submit means: "unknown" unless the carrier dedupes on an id we send.
+    max_media: int = 10
+    media_types: frozenset[str] = field(default_factory=frozenset)  # empty: the plan's defaults
+
+
+class CarrierAdapter(Protocol):
+    kind: str
+    credentials: type[Credentials]
+    capabilities: Capabilities
+    default_api_url: str
+
+    async def submit(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials, submission: Submission
+    ) -> Accepted:
+        """Send one submission; ``Accepted``, or raise ``CarrierRefused``, ``RetryLater``
+        (``CarrierBusy`` for 429), or ``SubmitUnknown``."""
+        ...
+
+    async def check_credentials(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials
+    ) -> None:
+        """Ask the carrier whether the credentials are good (a cheap authenticated read);
+        ``CarrierRefused`` if it refuses them, ``RetryLater`` if it cannot say now."""
+        ...
+
+    def authentic(self, request: CallbackRequest, credentials: Credentials) -> bool:
+        """Whether the callback is the carrier's, checked its way (signature, basic credentials,
+        a secret in the URL); constant-time comparisons; a replay window where the scheme has one."""
+        ...
+
+    def receipts(self, request: CallbackRequest) -> list[Receipt]:
+        """The status receipts in an authentic callback (empty if it carries none, e.g. an inbound
+        message); ``ValueError`` with a reason if it is malformed."""
+        ...
+
+    def answer(self) -> CallbackAnswer:
+        """What the carrier expects back once the callback is durably recorded."""
+        ...
