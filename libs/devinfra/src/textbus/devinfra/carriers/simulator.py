@@ -1,0 +1,218 @@
+"""What every carrier simulator shares: a loopback aiohttp server, a record of what it was sent,
+faults on demand, and status callbacks delivered to the URL the sender gave, with drops,
+duplicates and reordering on demand.
+
+A simulator of one carrier subclasses ``CarrierSimulator``: ``routes()`` adds that carrier's API,
+each handler starts with ``await self.fault()`` (which may answer for it, or hang), records the
+message with ``self.record(...)`` and, if the carrier reports status, ``self.report(...)``
+schedules the callbacks the carrier would send, signed by the subclass's ``post_callback``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+
+@dataclass
+class Fault:
+    """The answer the next request gets instead of the carrier's: ``status`` with ``body``
+    (and ``Retry-After`` when given), or, with ``hang``, no answer at all."""
+
+    status: int = 503
+    body: str = '{"error": "simulated outage"}'
+    retry_after: float | None = None
+    hang: bool = False
+    content_type: str = "application/json"
+
+
+@dataclass
+class Faults:
+    """Faults on demand: the next requests' answers, a delay before every answer, and what
+    happens to status callbacks."""
+
+    next: list[Fault] = field(default_factory=list)
+    down: Fault | None = None  # every request gets this until cleared
+    delay_seconds: float = 0.0
+    drop_callbacks: float = 0.0  # share of callbacks never sent
+    duplicate_callbacks: float = 0.0  # share of callbacks sent twice
+    reorder_callbacks: bool = False  # a message's callbacks sent in reverse order
+
+    def clear(self) -> None:
+        self.next.clear()
+        self.down = None
+        self.delay_seconds = 0.0
+        self.drop_callbacks = self.duplicate_callbacks = 0.0
+        self.reorder_callbacks = False
+
+
+@dataclass
+class SentMessage:
+    """A message the simulator accepted, as it understood the request."""
+
+    carrier_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    text: str
+    media: tuple[str, ...]
+    callback_url: str | None
+    part_ids: tuple[str, ...] = ()  # per-part ids, for carriers that give one per part
+    request: dict[str, Any] = field(default_factory=dict)
+
+
+Outcome = Callable[[SentMessage], str]  # "delivered", "undelivered" or "failed"
+
+
+def delivered(_: SentMessage) -> str:
+    return "delivered"
+
+
+class CarrierSimulator(ABC):
+    kind: str
+
+    def __init__(self, *, callback_delay_seconds: float = 0.02, outcome: Outcome = delivered) -> None:
+        self.faults = Faults()
+        self.sent: list[SentMessage] = []
+        self.callbacks_sent: list[tuple[str, Any]] = []  # (url, what was posted) in sending order
+        self.requests = 0
+        self.callback_delay_seconds = callback_delay_seconds
+        self.outcome = outcome
+        self._ids = itertools.count(1)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+        self.url = ""
+        self.app = web.Application(client_max_size=8 * 1024 * 1024)
+        self.app.router.add_get("/_sim/messages", self._list_messages)
+        self.app.router.add_post("/_sim/faults", self._set_faults)
+        self.routes(self.app)
+
+    # --- what a carrier's simulator provides ---------------------------------------------------
+    @abstractmethod
+    def routes(self, app: web.Application) -> None:
+        """Add the carrier's API routes."""
+
+    @abstractmethod
+    async def post_callback(
+        self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int
+    ) -> Any:
+        """Send one status callback for ``message`` (``part``: 0-based part for per-part
+        receipts) the carrier's way, signed its way; what was posted (for tests)."""
+
+    def callback_statuses(self, message: SentMessage, outcome: str) -> list[tuple[str, int]]:
+        """The (status, part) callbacks the carrier sends for a message with that outcome, in the
+        order it sends them; by default one intermediate "sent" then the outcome."""
+        return [("sent", 0), (outcome, 0)]
+
+    # --- helpers for the subclasses -----------------------------------------------------------
+    def new_id(self, prefix: str = "") -> str:
+        return f"{prefix}{next(self._ids):08d}{random.getrandbits(48):012x}"
+
+    async def fault(self) -> web.StreamResponse | None:
+        """Apply the faults in force: an answer to return instead of the carrier's, or None.
+        A hanging fault never answers (the caller's timeout ends it)."""
+        self.requests += 1
+        if self.faults.delay_seconds:
+            await asyncio.sleep(self.faults.delay_seconds)
+        chosen = self.faults.down or (self.faults.next.pop(0) if self.faults.next else None)
+        if chosen is None:
+            return None
+        if chosen.hang:
+            await asyncio.sleep(3600)
+        headers = {"Retry-After": f"{chosen.retry_after:g}"} if chosen.retry_after is not None else {}
+        return web.Response(
+            status=chosen.status, text=chosen.body, content_type=chosen.content_type, headers=headers
+        )
+
+    def record(self, message: SentMessage) -> SentMessage:
+        self.sent.append(message)
+        return message
+
+    def report(self, message: SentMessage) -> None:
+        """Schedule the status callbacks the carrier would send for ``message``."""
+        if not message.callback_url:
+            return
+        calls = self.callback_statuses(message, self.outcome(message))
+        if self.faults.reorder_callbacks:
+            calls.reverse()
+        task = asyncio.create_task(self._deliver(message, calls))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, message: SentMessage, calls: list[tuple[str, int]]) -> None:
+        await asyncio.sleep(self.callback_delay_seconds)
+        for status, part in calls:
+            if random.random() < self.faults.drop_callbacks:
+                continue
+            times = 2 if random.random() < self.faults.duplicate_callbacks else 1
+            for _ in range(times):
+                with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
+                    posted = await self.post_callback(self.client, message, status, part)
+                    self.callbacks_sent.append((message.callback_url or "", posted))
+
+    @property
+    def client(self) -> aiohttp.ClientSession:
+        if self._client is None:
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        return self._client
+
+    # --- lifetime -------------------------------------------------------------------------------
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://{host}:{bound}"
+        return self.url
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> CarrierSimulator:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
+
+    # --- control over HTTP, for a simulator in another process (bench, ./dev run) -------------
+    async def _list_messages(self, _: web.Request) -> web.Response:
+        return web.json_response(
+            [
+                {
+                    "carrier_id": m.carrier_id,
+                    "sender": m.sender,
+                    "recipients": list(m.recipients),
+                    "text": m.text,
+                    "media": list(m.media),
+                }
+                for m in self.sent
+            ]
+        )
+
+    async def _set_faults(self, request: web.Request) -> web.Response:
+        body = json.loads(await request.read() or b"{}")
+        self.faults.clear()
+        self.faults.next = [Fault(**f) for f in body.pop("next", [])]
+        if down := body.pop("down", None):
+            self.faults.down = Fault(**down)
+        for name, value in body.items():
+            setattr(self.faults, name, value)
+        return web.json_response({"ok": True})
