@@ -68,7 +68,7 @@ TOPICS: tuple[Topic, ...] = (
         key="user, group or enterprise id",
         producers=("assignments",),
         # assignments reads its own enterprise-keyed changes back to keep sync tasks in order.
-        consumers=("numbers", "inbound-router", "assignments"),
+        consumers=("numbers", "inbound-router", "assignments", "carrier-gateway"),
         description="Users, SMS groups, sync tasks and enterprise settings as they change.",
         payloads=(
             "textbus.assignments.EnterpriseUpserted.v1",
@@ -82,11 +82,11 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         name="directory.events.v1",
-        key="user id",
+        key="user or project id",
         producers=("external",),
-        consumers=("assignments",),
-        description="Directory users published by other systems.",
-        payloads=("textbus.directory.DirectoryUserPublished.v1",),
+        consumers=("assignments", "carrier-gateway"),
+        description="Directory users and projects published by other systems.",
+        payloads=("textbus.directory.DirectoryUserPublished.v1", "textbus.directory.ProjectPublished.v1"),
     ),
     Topic(
         name="carriers.events.v1",
@@ -117,6 +117,34 @@ TOPICS: tuple[Topic, ...] = (
             "textbus.domains.NumberDomainExpired.v1",
             "textbus.domains.NumberDomainRestored.v1",
         ),
+    ),
+    Topic(
+        name="sms.outbound.requested.v1",
+        key="E.164 sending number",
+        producers=("external", "inbound-router", "carrier-gateway"),
+        consumers=("carrier-gateway",),
+        description="Texts to send: planned, paced and submitted by the sending number's one consumer.",
+        payloads=("textbus.outbound.SendMessage.v1",),
+        # Partitions bound how many numbers' queues are worked at once; receipts are co-partitioned.
+        partitions=12,
+    ),
+    Topic(
+        name="sms.outbound.receipts.v1",
+        key="E.164 sending number",
+        producers=("carrier-gateway",),
+        consumers=("carrier-gateway",),
+        description="Carriers' status callbacks, durable before the carrier is answered; internal to "
+        "the gateway, partitioned like sms.outbound.requested.v1 so one consumer owns a number's both.",
+        payloads=("textbus.outbound.CarrierReceiptRecorded.v1",),
+        partitions=12,
+    ),
+    Topic(
+        name="sms.outbound.status.v1",
+        key="E.164 sending number",
+        producers=("carrier-gateway",),
+        consumers=("external", "inbound-router"),
+        description="Every state change of every outbound message, forward only.",
+        payloads=("textbus.outbound.MessageStatusChanged.v1",),
     ),
 )
 

@@ -1,8 +1,10 @@
-"""directory.events.v1: directory users published by other systems (an identity provider sync)."""
+"""directory.events.v1: users and projects published by other systems (identity provider, case management)."""
 
 from typing import ClassVar
 
-from textbus.contracts.common import Id
+from pydantic import Field
+
+from textbus.contracts.common import E164, Id
 from textbus.contracts.envelope import Payload
 
 
@@ -15,3 +17,15 @@ class DirectoryUserPublished(Payload):
     display_name: str
     sign_in_name: str
     enabled: bool = True
+
+
+class ProjectPublished(Payload):
+    """A project as the system that owns projects has it now: its own texting numbers (seed 004:
+    project numbers send only from their project; org numbers from the mailroom or any project)."""
+
+    TYPE: ClassVar[str] = "textbus.directory.ProjectPublished.v1"
+
+    project_id: Id
+    name: str
+    numbers: list[E164] = Field(default_factory=list, max_length=100)
+    archived: bool = False
