@@ -127,10 +127,15 @@ class Capabilities:
 
 
 class CarrierAdapter(Protocol):
-    kind: str
-    credentials: type[Credentials]
-    capabilities: Capabilities
-    default_api_url: str
+    # Read-only, so that an adapter's own Credentials subclass (a class attribute) satisfies them.
+    @property
+    def kind(self) -> str: ...
+    @property
+    def credentials(self) -> type[Credentials]: ...
+    @property
+    def capabilities(self) -> Capabilities: ...
+    @property
+    def default_api_url(self) -> str: ...
 
     async def submit(
         self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials, submission: Submission

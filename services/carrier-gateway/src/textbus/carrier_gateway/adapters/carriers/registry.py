@@ -1,0 +1,11 @@
+"""Every carrier kind the gateway speaks, by its name."""
+
+from __future__ import annotations
+
+from textbus.carrier_gateway.adapters.carriers.sandbox import SandboxCarrier
+from textbus.carrier_gateway.service.carriers import CarrierAdapter
+
+
+def carriers(sandbox_delivery_seconds: float = 0.2) -> dict[str, CarrierAdapter]:
+    adapters: list[CarrierAdapter] = [SandboxCarrier(sandbox_delivery_seconds)]
+    return {adapter.kind: adapter for adapter in adapters}

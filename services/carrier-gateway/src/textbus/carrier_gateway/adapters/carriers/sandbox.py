@@ -1,0 +1,90 @@
+"""The sandbox carrier: a carrier kind in the product for trying textbus without a carrier account
+(``./dev run``). It takes every message and, a moment later, reports it sent and delivered by
+calling the profile's webhook like a real carrier would, so the message travels the same path:
+callback, durable receipt, state machine. Its callbacks are authenticated by the secret in the
+webhook URL; nothing leaves the machine."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import uuid
+from typing import ClassVar
+
+import aiohttp
+from pydantic import SecretStr
+
+from textbus.carrier_gateway.service.carriers import (
+    Accepted,
+    CallbackAnswer,
+    CallbackRequest,
+    Capabilities,
+    Credentials,
+    Receipt,
+    Submission,
+)
+
+
+class SandboxCredentials(Credentials):
+    webhook_secret: SecretStr | None = None
+
+
+class SandboxCarrier:
+    kind: ClassVar[str] = "sandbox"
+    credentials = SandboxCredentials
+    capabilities = Capabilities(group_texting=True, receipts=True)
+    default_api_url = "sandbox:"
+
+    def __init__(self, delivery_seconds: float = 0.2) -> None:
+        self.delivery_seconds = delivery_seconds
+        self._reports: set[asyncio.Task[None]] = set()
+
+    async def submit(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials, submission: Submission
+    ) -> Accepted:
+        carrier_id = f"SB{uuid.uuid4().hex}"
+        task = asyncio.create_task(self._report(http, submission.status_callback_url, carrier_id))
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)
+        return Accepted(carrier_ids=(carrier_id,), segments=submission.segments)
+
+    async def _report(self, http: aiohttp.ClientSession, url: str, carrier_id: str) -> None:
+        for status in ("sent", "delivered"):
+            await asyncio.sleep(self.delivery_seconds / 2)
+            for _ in range(5):  # as carriers do, until the gateway takes it
+                try:
+                    async with http.post(url, json={"id": carrier_id, "status": status}) as answer:
+                        if answer.status < 500:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(1)
+
+    async def check_credentials(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials
+    ) -> None:
+        return None
+
+    def authentic(self, request: CallbackRequest, credentials: Credentials) -> bool:
+        assert isinstance(credentials, SandboxCredentials)
+        expected = credentials.webhook_secret.get_secret_value() if credentials.webhook_secret else ""
+        given = url_secret(request.url)
+        return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+    def receipts(self, request: CallbackRequest) -> list[Receipt]:
+        try:
+            body = json.loads(request.body)
+            return [Receipt(carrier_id=str(body["id"]), status=body["status"])]
+        except (ValueError, KeyError, TypeError):
+            raise ValueError("a sandbox callback is JSON with id and status") from None
+
+    def answer(self) -> CallbackAnswer:
+        return CallbackAnswer(200, "text/plain", b"ok")
+
+
+def url_secret(url: str) -> str | None:
+    """The secret a webhook URL ends with (``.../s/<secret>``), for carriers that sign nothing."""
+    path = url.split("?", 1)[0].rstrip("/")
+    head, _, secret = path.rpartition("/")
+    return secret if head.endswith("/s") and secret else None

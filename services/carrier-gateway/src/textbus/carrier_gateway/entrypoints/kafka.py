@@ -1,0 +1,81 @@
+"""Kafka handlers of the carrier gateway: thin, they hand each record to its use case."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from typing import cast
+
+from aiokafka import TopicPartition
+from aiokafka.abc import ConsumerRebalanceListener
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
+from faststream.kafka.annotations import KafkaMessage
+
+from textbus.contracts import Envelope, topic
+from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted
+from textbus.contracts.directory.v1 import ProjectPublished
+from textbus.contracts.numbers.v1 import NumberEvent
+from textbus.contracts.outbound.v1 import CarrierReceiptRecorded, SendMessage
+from textbus.kit.bus import MessageBus
+from textbus.kit.kafka import Messaging, PermanentFailure, Record
+
+READ_MODEL_EVENTS = (NumberEvent, EnterpriseUpserted, GroupUpserted, GroupDeleted, ProjectPublished)
+REQUESTS = topic("sms.outbound.requested.v1")
+RECEIPTS = topic("sms.outbound.receipts.v1")
+
+
+class Ownership(ConsumerRebalanceListener):
+    """Tells the desk which sending numbers are this process's: those of its partitions of the
+    requests topic (the same partitions of the receipts topic come with them)."""
+
+    def __init__(
+        self,
+        requests_topic: str,
+        assigned: Callable[[Collection[int]], Awaitable[None]],
+        revoked: Callable[[Collection[int]], None],
+    ) -> None:
+        self.requests_topic = requests_topic
+        self.assigned = assigned
+        self.revoked = revoked
+
+    async def on_partitions_revoked(self, revoked: Collection[TopicPartition]) -> None:
+        self.revoked([p.partition for p in revoked if p.topic == self.requests_topic])
+
+    async def on_partitions_assigned(self, assigned: Collection[TopicPartition]) -> None:
+        await self.assigned([p.partition for p in assigned if p.topic == self.requests_topic])
+
+
+def register_handlers(
+    messaging: Messaging,
+    bus: MessageBus,
+    take_request: Callable[[Envelope, int], Awaitable[object]],
+    apply_receipt: Callable[[Envelope], Awaitable[None]],
+    ownership: Ownership,
+) -> None:
+    @messaging.subscribe(
+        topic("numbers.events.v1"),
+        topic("assignments.events.v1"),
+        topic("directory.events.v1"),
+        handles=READ_MODEL_EVENTS,
+    )
+    async def on_other_services_event(envelope: Envelope) -> None:
+        # The topics carry other types too; those are not this service's to handle.
+        if isinstance(envelope.data, READ_MODEL_EVENTS):
+            await bus.handle(envelope)
+
+    @messaging.subscribe(
+        REQUESTS,
+        RECEIPTS,
+        handles=(SendMessage, CarrierReceiptRecorded),
+        # Partition i of both topics to one member: a number's requests and receipts, one process.
+        partition_assignment_strategy=(RangePartitionAssignor,),
+        listener=ownership,
+    )
+    async def handle_outbound(envelope: Envelope, message: KafkaMessage) -> None:
+        match envelope.data:
+            case SendMessage():
+                await take_request(envelope, cast(Record, message.raw_message).partition)
+            case CarrierReceiptRecorded():
+                try:
+                    await apply_receipt(envelope)
+                except LookupError as unknown:
+                    raise PermanentFailure(str(unknown)) from None
