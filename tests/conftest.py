@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -76,6 +77,8 @@ def service_env(infrastructure: Endpoints, isolation: str) -> dict[str, str]:
         "TEXTBUS_KAFKA_TOPIC_PREFIX": f"{isolation}.",
         "TEXTBUS_MONGO_URL": infrastructure.mongo_url,
         "TEXTBUS_MONGO_DATABASE_PREFIX": f"{isolation}_",
+        # The carrier gateway keeps credentials encrypted and does not start without a key.
+        "TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS": Fernet.generate_key().decode(),
     }
 
 

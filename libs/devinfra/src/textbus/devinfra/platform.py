@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from textbus.contracts import SERVICES, TOPICS, dead_letter_topic
 from textbus.devinfra.processes import local_infrastructure
 from textbus.kit.kafka import ensure_topics
@@ -29,6 +31,17 @@ PORTS = {
 
 def _cache() -> Path:
     return Path(os.environ.get("TEXTBUS_CACHE", Path.home() / ".cache/textbus"))
+
+
+def _local_credential_key(data_dir: Path) -> str:
+    """The key that seals carrier credentials on this machine, made once and kept with the data
+    (production sets TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS from its secret store)."""
+    path = data_dir / "carrier-credentials.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -71,6 +84,9 @@ def main() -> None:
             **os.environ,
             "TEXTBUS_KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
             "TEXTBUS_MONGO_URL": infra.mongo_url,
+            "TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS": os.environ.get(
+                "TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS", _local_credential_key(data_dir)
+            ),
         }
         services: dict[str, subprocess.Popen[bytes]] = {}
         logs = data_dir / "logs"

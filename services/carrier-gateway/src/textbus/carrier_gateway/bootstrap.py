@@ -52,11 +52,12 @@ def bootstrap(
     service = Service.create(
         settings or service_settings("carrier-gateway", 8083), title="textbus carrier gateway", clock=clock
     )
-    gateway = gateway or GatewaySettings()  # type: ignore[call-arg]
+    gateway = gateway or GatewaySettings()
     adapters = dict(carriers) if carriers is not None else all_carriers(gateway.sandbox_delivery_seconds)
     db, outbox = service.db, service.outbox
     read_models = MongoReadModels(db)
-    profiles = MongoProfiles(db, Vault(gateway.credential_keys), adapters, outbox)
+    vault = Vault(gateway.credential_keys)
+    profiles = MongoProfiles(db, vault, adapters, outbox)
     messages = MongoMessages(db, outbox)
     public = gateway.public_url.rstrip("/")
 
@@ -134,5 +135,10 @@ def bootstrap(
         Ownership(service.settings.topic_name(REQUESTS.name), desk.assigned, desk.revoked),
     )
     service.indexes = INDEXES
+
+    async def require_key() -> None:
+        vault.require()
+
+    service.on_start.append(require_key)
     service.background.append(desk.run)
     return service

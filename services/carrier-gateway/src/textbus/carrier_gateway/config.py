@@ -7,10 +7,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TEXTBUS_CARRIER_GATEWAY_")
 
-    credential_keys: SecretStr = Field(
-        description="Comma-separated Fernet keys (urlsafe base64 of 32 bytes): the first encrypts "
-        "carrier credentials, every one decrypts, so a new key is put first, the service restarted, "
-        "credentials re-encrypted (POST /v1/carrier-credentials/re-encrypt), and the old key dropped."
+    credential_keys: SecretStr | None = Field(
+        default=None,
+        description="Required to start: comma-separated Fernet keys (urlsafe base64 of 32 bytes): "
+        "the first encrypts carrier credentials, every one decrypts, so a new key is put first, the service restarted, "
+        "credentials re-encrypted (POST /v1/carrier-credentials/re-encrypt), and the old key dropped.",
     )
     public_url: str = Field(
         default="http://127.0.0.1:8083",

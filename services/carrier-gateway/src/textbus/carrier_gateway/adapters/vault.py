@@ -22,18 +22,36 @@ class VaultError(Exception):
 
 
 class Vault:
-    def __init__(self, keys: SecretStr) -> None:
-        parts = [k.strip() for k in keys.get_secret_value().split(",") if k.strip()]
-        if not parts:
-            raise ValueError("TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS holds no key")
-        try:
-            self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
-        except ValueError:
-            raise ValueError(
-                "a TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS key is not a Fernet key "
-                "(urlsafe base64 of 32 bytes)"
-            ) from None
-        self._current = Fernet(parts[0].encode())
+    def __init__(self, keys: SecretStr | None) -> None:
+        parts = [k.strip() for k in keys.get_secret_value().split(",") if k.strip()] if keys else []
+        self._keys: tuple[MultiFernet, Fernet] | None = None
+        if parts:
+            try:
+                self._keys = MultiFernet([Fernet(k.encode()) for k in parts]), Fernet(parts[0].encode())
+            except ValueError:
+                raise ValueError(
+                    "a TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS key is not a Fernet key "
+                    "(urlsafe base64 of 32 bytes)"
+                ) from None
+
+    def require(self) -> None:
+        """At start-up: the service does not run without a key (credentials are never kept in clear)."""
+        self._both()
+
+    def _both(self) -> tuple[MultiFernet, Fernet]:
+        if self._keys is None:
+            raise VaultError(
+                "set TEXTBUS_CARRIER_GATEWAY_CREDENTIAL_KEYS: carrier credentials are kept encrypted"
+            )
+        return self._keys
+
+    @property
+    def _fernet(self) -> MultiFernet:
+        return self._both()[0]
+
+    @property
+    def _current(self) -> Fernet:
+        return self._both()[1]
 
     def seal(self, credentials: Credentials) -> str:
         return self._fernet.encrypt(json.dumps(revealed(credentials)).encode()).decode()
