@@ -10,8 +10,9 @@ class GatewaySettings(BaseSettings):
     credential_keys: SecretStr | None = Field(
         default=None,
         description="Required to start: comma-separated Fernet keys (urlsafe base64 of 32 bytes): "
-        "the first encrypts carrier credentials, every one decrypts, so a new key is put first, the service restarted, "
-        "credentials re-encrypted (POST /v1/carrier-credentials/re-encrypt), and the old key dropped.",
+        "the first encrypts carrier credentials, every one decrypts, so a new key is put first, "
+        "the service restarted, credentials re-encrypted (POST /v1/carrier-credentials/re-encrypt), "
+        "and the old key dropped.",
     )
     public_url: str = Field(
         default="http://127.0.0.1:8083",
