@@ -18,7 +18,8 @@ from textbus.carrier_gateway.domain.refusals import Refusal
 from textbus.carrier_gateway.domain.segments import Encoding, segment
 
 MAX_RECIPIENTS: Final = 10
-MAX_CHARACTERS: Final = 1_600  # Twilio's Body and voip.ms's sendMMS limit
+# Twilio's Body and voip.ms's sendMMS limit, counted as Segmentation.characters counts.
+MAX_CHARACTERS: Final = 1_600
 MAX_PARTS: Final = 255  # the concatenation header counts parts in one octet
 
 SenderKind = Literal["user", "group", "project", "mailroom"]
