@@ -21,6 +21,7 @@ from textbus.carrier_gateway.service.carriers import (
 )
 from textbus.carrier_gateway.service.model import OutboundMessage, Part, Profile, Transition
 from textbus.carrier_gateway.service.ports import Event
+from textbus.contracts.outbound.v1 import MessageStatusChanged
 
 
 @dataclass
@@ -61,7 +62,7 @@ class FakeMessages:
                 yield message
 
     def states(self) -> list[str]:
-        return [e.data.state for _, e in self.published if hasattr(e.data, "state")]  # type: ignore[attr-defined]
+        return [e.data.state for _, e in self.published if isinstance(e.data, MessageStatusChanged)]
 
 
 class NoCredentials(Credentials):

@@ -16,11 +16,14 @@ from typing import Literal, Protocol
 import aiohttp
 from pydantic import BaseModel, ConfigDict
 
+from textbus.carrier_gateway.domain.media import MediaItem
+from textbus.carrier_gateway.domain.segments import Encoding
 from textbus.kit.outbound import RetryLater
 
 # What a carrier says happened to a message after it took it; the state machine ranks them.
 ReceiptStatus = Literal["sent", "delivered", "undelivered", "failed"]
-Encoding = Literal["GSM-7", "UCS-2"]
+# The domain's values, as the port carries them.
+Media = MediaItem
 
 
 class Credentials(BaseModel):
@@ -28,13 +31,6 @@ class Credentials(BaseModel):
     encrypted at rest; ``extra="forbid"`` so a misspelled field is refused, not dropped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-@dataclass(frozen=True)
-class Media:
-    url: str
-    content_type: str
-    size_bytes: int
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from textbus.carrier_gateway.service.carriers import Credentials, Encoding, Media
+from textbus.carrier_gateway.domain.segments import Encoding
+from textbus.carrier_gateway.service.carriers import Credentials, Media
 
 
 @dataclass(frozen=True)

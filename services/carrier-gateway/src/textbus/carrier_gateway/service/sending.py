@@ -16,21 +16,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from textbus.carrier_gateway.domain import pacing
-from textbus.carrier_gateway.domain.media import MediaLimits, default_media_limits
+from textbus.carrier_gateway.domain.media import MediaItem, MediaLimits, default_media_limits
 from textbus.carrier_gateway.domain.number_types import DEFAULT_SEGMENTS_PER_SECOND
 from textbus.carrier_gateway.domain.plan import (
-    MediaItem,
     Plan,
     ProfileFacts,
-    Refusal,
     Sender,
     SendFacts,
     SendingNumber,
     SendRequest,
     plan,
 )
+from textbus.carrier_gateway.domain.refusals import Refusal
 from textbus.carrier_gateway.service import events
-from textbus.carrier_gateway.service.carriers import CarrierAdapter, Media
+from textbus.carrier_gateway.service.carriers import CarrierAdapter
 from textbus.carrier_gateway.service.desk import Desk
 from textbus.carrier_gateway.service.errors import SendRefused
 from textbus.carrier_gateway.service.model import OutboundMessage, Part, Profile, Transition, message_key
@@ -203,7 +202,7 @@ class Sending:
         types = tuple(DEFAULT_SEGMENTS_PER_SECOND)
         return ProfileFacts(
             profile_id=profile.profile_id,
-            carrier=profile.carrier,
+            carrier_kind=profile.carrier,
             carrier_group_texting=capabilities.group_texting,
             carrier_max_text=capabilities.max_text,
             nanp_only=profile.carrier == "voipms",
@@ -232,7 +231,7 @@ class Sending:
             from_number=payload.from_number,
             to=tuple(payload.to),
             text=payload.text,
-            media=tuple(Media(m.url, m.content_type, m.size_bytes) for m in payload.media),
+            media=tuple(MediaItem(m.url, m.content_type, m.size_bytes) for m in payload.media),
             sender_kind=payload.sender.kind,
             sender_id=payload.sender.id,
             requested_by=payload.requested_by,
