@@ -56,6 +56,8 @@ def register_handlers(
         topic("assignments.events.v1"),
         topic("directory.events.v1"),
         handles=READ_MODEL_EVENTS,
+        # One assignor for every consumer of the service's group (Kafka refuses a mix).
+        partition_assignment_strategy=(RangePartitionAssignor,),
     )
     async def on_other_services_event(envelope: Envelope) -> None:
         # The topics carry other types too; those are not this service's to handle.
