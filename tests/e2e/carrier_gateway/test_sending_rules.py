@@ -150,7 +150,7 @@ async def test_a_message_sent_over_rest_answers_202_with_its_plan_and_is_deliver
     assert status == 202, answer
     assert answer["message_id"] == "rest-1" and answer["plan"]["encoding"] == "UCS-2"
 
-    status, again = await scene.call("POST", f"/v1/tenants/{TENANT}/messages", json=request)
+    status, _ = await scene.call("POST", f"/v1/tenants/{TENANT}/messages", json=request)
     assert status == 202  # a retried POST is the same message
 
     message = await scene.settled("rest-1")
