@@ -4,14 +4,17 @@ verbs: an enterprise, a number assigned to someone, a carrier profile, a message
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import pytest
+from aiokafka import AIOKafkaProducer
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
@@ -190,6 +193,43 @@ class Gateway:
         )
         return message_id
 
+    async def send_many(self, from_number: str, count: int, to: str = "+14155550199") -> list[str]:
+        """``count`` send requests from one number on Kafka in one go; their message ids."""
+        ids = [uuid.uuid4().hex for _ in range(count)]
+        producer = AIOKafkaProducer(
+            bootstrap_servers=self.settings.kafka.bootstrap_servers, acks="all", enable_idempotence=True
+        )
+        await producer.start()
+        try:
+            topic = self.settings.topic_name("sms.outbound.requested.v1")
+            sent = [
+                await producer.send(
+                    topic,
+                    Envelope.wrap(
+                        SendMessage(
+                            message_id=message_id,
+                            from_number=from_number,
+                            to=[to],
+                            text=f"message {i}",
+                            sender=Sender(kind="user", id="u-1"),
+                            requested_by="tests",
+                        ),
+                        source="tests",
+                        subject=from_number,
+                        tenant=TENANT,
+                    ).to_json(),
+                    key=from_number.encode(),
+                )
+                for i, message_id in enumerate(ids)
+            ]
+            await asyncio.gather(*sent)
+        finally:
+            await producer.stop()
+        return ids
+
+    async def count(self, **query: Any) -> int:
+        return int(await self.db["outbound_messages"].count_documents(query))
+
     async def message(self, message_id: str) -> dict[str, Any]:
         status, body = await self.call("GET", f"/v1/tenants/{TENANT}/messages/{message_id}")
         assert status == 200, body
@@ -229,22 +269,35 @@ def gateway_settings(credential_keys: str) -> GatewaySettings:
     )
 
 
+class GatewayStarter(Protocol):
+    def __call__(self, **settings: Any) -> AbstractAsyncContextManager[Gateway]: ...
+
+
 @pytest.fixture
-async def gateway(
+def start_gateway(
     settings_for: Callable[[str], ServiceSettings],
     mongo: AsyncMongoClient[dict[str, Any]],
     gateway_settings: GatewaySettings,
     credential_keys: str,
-) -> AsyncIterator[Gateway]:
+) -> GatewayStarter:
+    """``async with start_gateway(**gateway settings) as gateway``: the gateway in this test's topics
+    and database, on the same port each time, so a test can stop it and start it again."""
     settings = settings_for("carrier-gateway")
     port = int(gateway_settings.public_url.rsplit(":", 1)[1])
     settings = settings.model_copy(update={"http": HttpSettings(host="127.0.0.1", port=port)})
-    async with (
-        running(bootstrap(settings, gateway=gateway_settings)) as live,
-        aiohttp.ClientSession() as http,
-    ):
-        gateway = Gateway(
-            url=live.url, http=http, settings=settings, db=mongo[settings.database_name], keys=credential_keys
-        )
+
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[Gateway]:
+        configured = gateway_settings.model_copy(update=overrides)
+        keys = configured.credential_keys.get_secret_value() if configured.credential_keys else ""
+        async with running(bootstrap(settings, gateway=configured)) as live, aiohttp.ClientSession() as http:
+            yield Gateway(live.url, http, settings, mongo[settings.database_name], keys)
+
+    return start
+
+
+@pytest.fixture
+async def gateway(start_gateway: GatewayStarter) -> AsyncIterator[Gateway]:
+    async with start_gateway() as gateway:
         await gateway.enterprise()
         yield gateway

@@ -3,22 +3,12 @@ its own, credentials are sealed at rest and shown as "set" only, and keys rotate
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from typing import Any
-
-import aiohttp
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
-from pymongo import AsyncMongoClient
 
-from tests.e2e.carrier_gateway.conftest import TENANT, Gateway
+from tests.e2e.carrier_gateway.conftest import TENANT, Gateway, GatewayStarter
 from tests.support import read_records
-from textbus.carrier_gateway.bootstrap import bootstrap
-from textbus.carrier_gateway.config import GatewaySettings
-from textbus.kit.service import running
-from textbus.kit.settings import HttpSettings, ServiceSettings
 
 pytestmark = pytest.mark.e2e
 SECRET = "sandbox-webhook-secret-0123456789"
@@ -101,33 +91,20 @@ async def test_the_sandbox_accepts_its_credentials_check_and_a_deleted_profile_i
 
 
 async def test_keys_rotate_without_downtime_old_and_new_both_open_then_a_command_reseals(
-    settings_for: Callable[[str], ServiceSettings],
-    gateway_settings: GatewaySettings,
-    credential_keys: str,
-    mongo: AsyncMongoClient[dict[str, Any]],
+    start_gateway: GatewayStarter, credential_keys: str
 ) -> None:
-    settings = settings_for("carrier-gateway")
-    port = int(gateway_settings.public_url.rsplit(":", 1)[1])
-    settings = settings.model_copy(update={"http": HttpSettings(host="127.0.0.1", port=port)})
     new_key = Fernet.generate_key().decode()
-
-    @asynccontextmanager
-    async def gateway_with(keys: str) -> AsyncIterator[Gateway]:
-        configured = gateway_settings.model_copy(update={"credential_keys": SecretStr(keys)})
-        async with running(bootstrap(settings, gateway=configured)) as live, aiohttp.ClientSession() as http:
-            yield Gateway(live.url, http, settings, mongo[settings.database_name], keys)
-
-    async with gateway_with(credential_keys) as gateway:
+    async with start_gateway() as gateway:
         await gateway.enterprise()
         created = await gateway.profile("sandbox", {"webhook_secret": SECRET})
     profile = f"{PROFILES}/{created['profile_id']}"
 
-    async with gateway_with(f"{new_key},{credential_keys}") as gateway:
+    async with start_gateway(credential_keys=SecretStr(f"{new_key},{credential_keys}")) as gateway:
         status, read = await gateway.call("GET", profile)
         assert status == 200 and read["webhook_url"].endswith(SECRET)  # the old key still opens it
         status, answer = await gateway.call("POST", "/v1/carrier-credentials/re-encrypt")
         assert status == 200 and answer == {"profiles": 1, "re_encrypted": 1}
 
-    async with gateway_with(new_key) as gateway:
+    async with start_gateway(credential_keys=SecretStr(new_key)) as gateway:
         status, read = await gateway.call("GET", profile)
         assert status == 200 and read["webhook_url"].endswith(SECRET)  # the new key alone opens it now
