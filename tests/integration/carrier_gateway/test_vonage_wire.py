@@ -10,13 +10,13 @@ import pytest
 from pydantic import SecretStr
 
 from tests.integration.carrier_gateway.wire import closed_port_url, impatient, receiving
+from tests.unit.carrier_gateway.carriers.canned import a_submission
 from textbus.carrier_gateway.adapters.carriers.vonage import VonageCarrier, VonageCredentials
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackRequest,
     CarrierBusy,
     CarrierRefused,
-    Submission,
     SubmitUnknown,
 )
 from textbus.devinfra.carriers.simulator import Fault
@@ -33,18 +33,7 @@ SIGNED = VonageCredentials(
     signature_secret=SecretStr("sig-secret-1"),
     signature_method="sha256",
 )
-SUBMISSION = Submission(
-    message_id="msg-1",
-    part=1,
-    sender="+14155550100",
-    recipients=("+14155550123",),
-    text="Hello from textbus",
-    media=(),
-    encoding="GSM-7",
-    segments=1,
-    status_callback_url="",
-    validity_seconds=3600,
-)
+SUBMISSION = replace(a_submission("+14155550100", "+14155550123"), status_callback_url="")
 LONG = replace(SUBMISSION, text="x" * 200, segments=2)  # 153 septets per concatenated part
 
 

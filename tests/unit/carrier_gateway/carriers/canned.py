@@ -1,9 +1,11 @@
-"""What the carrier adapters' unit tests share: a loopback server answering one canned carrier answer
-(recording what it was asked), and callback requests built as the gateway's entrypoint builds them."""
+"""What the carrier adapters' tests share: a loopback server answering one canned carrier answer
+(recording what it was asked), a submission, callback requests built as the gateway's entrypoint
+builds them, and what a log would print of an error (it must never hold a credential)."""
 
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ import aiohttp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from textbus.carrier_gateway.service.carriers import CallbackRequest
+from textbus.carrier_gateway.service.carriers import CallbackRequest, Submission
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -73,3 +75,23 @@ def callback(
         body=json.dumps(json_body).encode() if json_body is not None else body,
         received_at=received_at or datetime.now(UTC),
     )
+
+
+def a_submission(sender: str, recipient: str, text: str = "Hello from textbus") -> Submission:
+    return Submission(
+        message_id="msg-1",
+        part=1,
+        sender=sender,
+        recipients=(recipient,),
+        text=text,
+        media=(),
+        encoding="GSM-7",
+        segments=1,
+        status_callback_url="https://gateway.example/callbacks/p1",
+        validity_seconds=3600,
+    )
+
+
+def shown(error: BaseException) -> str:
+    """Everything a log of the error would print."""
+    return "".join(traceback.format_exception(error)) + repr(error)
