@@ -168,7 +168,8 @@ class CarrierSimulator(ABC):
 
     # --- lifetime -------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
+        # A hanging fault ends when the caller gives up, or stop() would wait out its shutdown timeout.
+        self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
