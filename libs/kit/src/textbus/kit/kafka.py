@@ -350,11 +350,11 @@ class Messaging:
         return register
 
     def subscribe_batch(
-        self, *topics: Topic, handles: Iterable[type[Payload]], max_records: int
+        self, *topics: Topic, handles: Iterable[type[Payload]], max_records: int, **kwargs: Any
     ) -> Callable[[BatchHandler], BatchHandler]:
         """Like ``subscribe``, for a handler of up to ``max_records`` records at a time: it is given the
         records and hands them to ``apply_batch``, which decodes each. The batch's offsets are
-        committed once the handler returns."""
+        committed once the handler returns. ``kwargs`` go to the consumer (an assignor, a listener)."""
 
         def register(handler: BatchHandler) -> BatchHandler:
             async def consume(message: KafkaMessage) -> None:
@@ -362,7 +362,12 @@ class Messaging:
 
             consume.__name__ = handler.__name__
             self.subscribe(
-                *topics, handles=handles, batch=True, max_records=max_records, decoder=_left_to_the_handler
+                *topics,
+                handles=handles,
+                batch=True,
+                max_records=max_records,
+                decoder=_left_to_the_handler,
+                **kwargs,
             )(consume)
             return handler
 

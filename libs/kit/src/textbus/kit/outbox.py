@@ -71,11 +71,15 @@ class Outbox:
         collection: AsyncCollection[Document],
         document_id: Any,
         queued: Sequence[Message] | None = None,
+        *,
+        sole_writer: bool = False,
     ) -> bool:
         """Publish the document's queued envelopes in order, taking each out once Kafka has it.
 
         ``queued``: the envelopes this write just queued, to publish without reading the document
         back. False when Kafka did not take them all: they stay queued and the relay publishes them.
+        ``sole_writer``: nobody else queues on this document meanwhile (the caller holds it), so once
+        every envelope is published the outbox is emptied in one write instead of one per envelope.
         """
         entries = outbox_entries(queued) if queued is not None else await _queued(collection, document_id)
         try:
@@ -84,8 +88,11 @@ class Outbox:
                 await asyncio.wait_for(
                     self.messaging.publish_to(entry["topic"], envelope), self.publish_timeout_seconds
                 )
-                # The whole entry: FerretDB's $pull removes exact matches only, not by condition.
-                await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": entry}})
+                if not sole_writer:
+                    # The whole entry: FerretDB's $pull removes exact matches only, not by condition.
+                    await collection.update_one({"_id": document_id}, {"$pull": {"_outbox": entry}})
+            if sole_writer and entries:
+                await collection.update_one({"_id": document_id}, {"$set": {"_outbox": []}})
         except _NOT_TAKEN as error:
             log.warning(
                 "Kafka did not take a queued event; the relay will publish it",

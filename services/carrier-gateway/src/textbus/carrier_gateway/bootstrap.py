@@ -133,6 +133,7 @@ def bootstrap(
         sending.take,
         take_receipt,
         Ownership(service.settings.topic_name(REQUESTS.name), desk.assigned, desk.revoked),
+        gateway.intake_batch_size,
     )
     service.indexes = INDEXES
 

@@ -30,4 +30,11 @@ class GatewaySettings(BaseSettings):
     profile_segments_per_second: float = Field(
         default=100.0, gt=0, description="A profile's own limit unless the profile sets one."
     )
+    intake_batch_size: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Send requests and receipts taken at a time: each "
+        "number's in order, different numbers at once.",
+    )
     sandbox_delivery_seconds: float = Field(default=0.2, ge=0, description="The sandbox carrier's delay.")

@@ -36,7 +36,7 @@ class MongoMessages:
             await self.collection.insert_one({**to_document(message), "_outbox": outbox_entries(events)})
         except DuplicateKeyError:
             return False
-        await self.outbox.deliver(self.collection, message.key, events)
+        await self.outbox.deliver(self.collection, message.key, events, sole_writer=True)
         return True
 
     async def get(self, key: str) -> OutboundMessage | None:
@@ -53,7 +53,7 @@ class MongoMessages:
             upsert=True,
         )
         if left or events:
-            await self.outbox.deliver(self.collection, message.key, None if left else events)
+            await self.outbox.deliver(self.collection, message.key, None if left else events, sole_writer=True)
 
     async def unfinished(self, partitions: Collection[int]) -> AsyncIterator[OutboundMessage]:
         query = {"partition": {"$in": sorted(partitions)}, "state": {"$in": list(UNFINISHED)}}

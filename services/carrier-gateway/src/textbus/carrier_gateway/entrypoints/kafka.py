@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
-from typing import cast
+from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from aiokafka import TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
-from faststream.kafka.annotations import KafkaMessage
 
 from textbus.contracts import Envelope, topic
 from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted
@@ -16,7 +14,7 @@ from textbus.contracts.directory.v1 import ProjectPublished
 from textbus.contracts.numbers.v1 import NumberEvent
 from textbus.contracts.outbound.v1 import CarrierReceiptRecorded, SendMessage
 from textbus.kit.bus import MessageBus
-from textbus.kit.kafka import Messaging, PermanentFailure, Record
+from textbus.kit.kafka import BatchRecord, Messaging, PermanentFailure, Record
 
 READ_MODEL_EVENTS = (NumberEvent, EnterpriseUpserted, GroupUpserted, GroupDeleted, ProjectPublished)
 REQUESTS = topic("sms.outbound.requested.v1")
@@ -50,6 +48,7 @@ def register_handlers(
     take_request: Callable[[Envelope, int], Awaitable[object]],
     apply_receipt: Callable[[Envelope], Awaitable[None]],
     ownership: Ownership,
+    batch_size: int,
 ) -> None:
     @messaging.subscribe(
         topic("numbers.events.v1"),
@@ -64,20 +63,25 @@ def register_handlers(
         if isinstance(envelope.data, READ_MODEL_EVENTS):
             await bus.handle(envelope)
 
-    @messaging.subscribe(
+    @messaging.subscribe_batch(
         REQUESTS,
         RECEIPTS,
         handles=(SendMessage, CarrierReceiptRecorded),
+        max_records=batch_size,
         # Partition i of both topics to one member: a number's requests and receipts, one process.
         partition_assignment_strategy=(RangePartitionAssignor,),
         listener=ownership,
     )
-    async def handle_outbound(envelope: Envelope, message: KafkaMessage) -> None:
-        match envelope.data:
-            case SendMessage():
-                await take_request(envelope, cast(Record, message.raw_message).partition)
-            case CarrierReceiptRecorded():
-                try:
-                    await apply_receipt(envelope)
-                except LookupError as unknown:
-                    raise PermanentFailure(str(unknown)) from None
+    async def handle_outbound(records: Sequence[Record]) -> None:
+        # A number's requests and receipts in order, different numbers at once.
+        async def apply(item: BatchRecord) -> None:
+            match item.envelope.data:
+                case SendMessage():
+                    await take_request(item.envelope, item.partition)
+                case CarrierReceiptRecorded():
+                    try:
+                        await apply_receipt(item.envelope)
+                    except LookupError as unknown:
+                        raise PermanentFailure(str(unknown)) from None
+
+        await messaging.apply_batch(records, apply)

@@ -8,6 +8,7 @@ again when it takes it (the facts may have changed in between), and only that pl
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -163,10 +164,22 @@ class Sending:
 
     async def facts(self, tenant: str, request: SendRequest) -> tuple[SendFacts, Profile | None]:
         models = self.read_models
-        known = await models.number(request.from_number)
+        sender = request.sender
+        # Independent reads, at once: a number's requests are taken one after the other.
+        known, group_texting, sender_groups, internal, opted_out = await asyncio.gather(
+            models.number(request.from_number),
+            models.group_texting(tenant),
+            models.groups_of(tenant, sender.id) if sender.kind == "user" and sender.id else _no_groups(),
+            models.on_platform(request.recipients),
+            self.consent.opted_out(tenant, request.recipients),
+        )
         number = None
         profile = None
         if known is not None and known.tenant == tenant:
+            project, found = await asyncio.gather(
+                models.project_of(tenant, known.number),
+                self.profiles.get(known.carrier_profile_id) if known.carrier_profile_id else _no_profile(),
+            )
             number = SendingNumber(
                 number=known.number,
                 sms_capable=known.sms_capable,
@@ -174,23 +187,16 @@ class Sending:
                 carrier_profile_id=known.carrier_profile_id,
                 assignee_kind=known.assignee_kind,  # type: ignore[arg-type]
                 assignee_id=known.assignee_id,
-                project_id=await models.project_of(tenant, known.number),
+                project_id=project,
             )
-            if known.carrier_profile_id:
-                found = await self.profiles.get(known.carrier_profile_id)
-                profile = found if found is not None and found.tenant == tenant else None
-        sender_groups = (
-            await models.groups_of(tenant, request.sender.id)
-            if request.sender.kind == "user" and request.sender.id
-            else frozenset()
-        )
+            profile = found if found is not None and found.tenant == tenant else None
         facts = SendFacts(
             number=number,
             profile=self._profile_facts(profile) if profile else None,
-            group_texting_enabled=await models.group_texting(tenant),
+            group_texting_enabled=group_texting,
             sender_groups=sender_groups,
-            internal_recipients=await models.on_platform(request.recipients),
-            opted_out=await self.consent.opted_out(tenant, request.recipients),
+            internal_recipients=internal,
+            opted_out=opted_out,
         )
         return facts, profile
 
@@ -311,3 +317,11 @@ def send_request(payload: SendMessage) -> SendRequest:
         media=tuple(MediaItem(m.url, m.content_type, m.size_bytes) for m in payload.media),
         sender=Sender(payload.sender.kind, payload.sender.id),
     )
+
+
+async def _no_groups() -> frozenset[str]:
+    return frozenset()
+
+
+async def _no_profile() -> Profile | None:
+    return None

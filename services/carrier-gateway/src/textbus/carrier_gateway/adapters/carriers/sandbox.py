@@ -7,7 +7,6 @@ webhook URL; nothing leaves the machine."""
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import uuid
 from typing import ClassVar
@@ -15,6 +14,7 @@ from typing import ClassVar
 import aiohttp
 from pydantic import SecretStr
 
+from textbus.carrier_gateway.adapters.carriers.unsigned import secret_in_path
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -59,6 +59,8 @@ class SandboxCarrier:
                             break
                 except aiohttp.ClientError:
                     pass
+                except RuntimeError:
+                    return  # the session closed: the gateway is stopping
                 await asyncio.sleep(1)
 
     async def check_credentials(
@@ -68,9 +70,7 @@ class SandboxCarrier:
 
     def authentic(self, request: CallbackRequest, credentials: Credentials) -> bool:
         assert isinstance(credentials, SandboxCredentials)
-        expected = credentials.webhook_secret.get_secret_value() if credentials.webhook_secret else ""
-        given = url_secret(request.url)
-        return bool(expected) and given is not None and hmac.compare_digest(given.encode(), expected.encode())
+        return credentials.webhook_secret is not None and secret_in_path(request, credentials.webhook_secret)
 
     def receipts(self, request: CallbackRequest) -> list[Receipt]:
         try:
@@ -81,10 +81,3 @@ class SandboxCarrier:
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer(200, "text/plain", b"ok")
-
-
-def url_secret(url: str) -> str | None:
-    """The secret a webhook URL ends with (``.../s/<secret>``), for carriers that sign nothing."""
-    path = url.split("?", 1)[0].rstrip("/")
-    head, _, secret = path.rpartition("/")
-    return secret if head.endswith("/s") and secret else None
