@@ -168,7 +168,9 @@ class CarrierSimulator(ABC):
 
     # --- lifetime -------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app, access_log=None)
+        # A hanging fault's handler never ends by itself: stopping waits this long for it, not
+        # aiohttp's default minute.
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
