@@ -10,12 +10,9 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from tests.integration.carrier_gateway.conftest import CallbackSink
-from tests.integration.carrier_gateway.wire import SENDER, TransportRules, Wire
-from tests.support import eventually
+from tests.integration.carrier_gateway.wire import ELEVEN_MEDIA, SENDER, CallbackSink, TransportRules, Wire
 from textbus.carrier_gateway.adapters.carriers.twilio import TwilioCarrier, TwilioCredentials
-from textbus.carrier_gateway.service.carriers import CallbackRequest, CarrierRefused, Media
-from textbus.devinfra.carriers.simulator import delivered
+from textbus.carrier_gateway.service.carriers import CarrierRefused, Media
 from textbus.devinfra.carriers.twilio import TwilioSimulator
 
 SID, TOKEN = "AC" + "1" * 32, "a-twilio-auth-token"
@@ -36,26 +33,14 @@ def wire(simulator: TwilioSimulator, sink: CallbackSink) -> Wire:
         simulator=simulator,
         credentials=TwilioCredentials(account_sid=SID, auth_token=SecretStr(TOKEN)),
         wrong_credentials=TwilioCredentials(account_sid=SID, auth_token=SecretStr("not-the-token")),
+        opted_out=simulator.opted_out,
+        opted_out_code="21610",
         callback_url=f"{sink.url}/twilio/status?profile=p1",
     )
 
 
-@pytest.fixture(autouse=True)
-def clear(simulator: TwilioSimulator) -> None:
-    simulator.faults.clear()
-    simulator.outcome = delivered
-
-
 class TestTransport(TransportRules):
     pass
-
-
-async def callbacks(sink: CallbackSink, carrier_id: str, count: int) -> list[CallbackRequest]:
-    async def arrived() -> list[CallbackRequest] | None:
-        received = sink.about(carrier_id)
-        return received if len(received) >= count else None
-
-    return await eventually(arrived, timeout=5)
 
 
 async def test_a_message_is_accepted_with_a_twilio_sid_and_its_segments(
@@ -89,7 +74,7 @@ async def test_a_long_text_counts_its_segments(wire: Wire, http: aiohttp.ClientS
         ({"recipients": ("not a number",)}, "21211"),
         ({"text": "x" * 1601}, "21617"),
         (
-            {"media": tuple(Media(f"https://example.com/{i}.jpg", "image/jpeg", 10) for i in range(11))},
+            {"media": ELEVEN_MEDIA},
             "21623",
         ),
         ({"text": "", "media": ()}, "21602"),
@@ -103,35 +88,12 @@ async def test_twilios_validations_are_refusals_with_its_code(
     assert refused.value.code == code
 
 
-async def test_an_opted_out_recipient_is_refused_with_21610(
-    wire: Wire, simulator: TwilioSimulator, http: aiohttp.ClientSession
-) -> None:
-    simulator.opted_out.add("+15559990000")
-    with pytest.raises(CarrierRefused) as refused:
-        await wire.submit(http, wire.submission("+15559990000"))
-    assert refused.value.code == "21610"
-
-
-async def test_status_callbacks_are_authentic_and_report_sent_then_delivered(
-    wire: Wire, sink: CallbackSink, http: aiohttp.ClientSession
-) -> None:
-    accepted = await wire.carrier.submit(http, wire.simulator.url, wire.credentials, wire.submission())
-    received = await callbacks(sink, accepted.carrier_ids[0], 2)
-    assert all(wire.carrier.authentic(callback, wire.credentials) for callback in received)
-    receipts = [receipt for callback in received for receipt in wire.carrier.receipts(callback)]
-    assert [(r.carrier_id, r.status) for r in receipts] == [
-        (accepted.carrier_ids[0], "sent"),
-        (accepted.carrier_ids[0], "delivered"),
-    ]
-    assert receipts[0].recipient == "+15552223333" and receipts[0].sender == SENDER
-
-
 async def test_an_undelivered_message_reports_twilios_error_code(
     wire: Wire, simulator: TwilioSimulator, sink: CallbackSink, http: aiohttp.ClientSession
 ) -> None:
     simulator.outcome = lambda _: "undelivered"
     accepted = await wire.carrier.submit(http, simulator.url, wire.credentials, wire.submission())
-    final = (await callbacks(sink, accepted.carrier_ids[0], 2))[-1]
+    final = (await sink.callbacks(accepted.carrier_ids[0], 2))[-1]
     [receipt] = wire.carrier.receipts(final)
     assert (receipt.status, receipt.error_code) == ("undelivered", "30003")
 
@@ -140,7 +102,7 @@ async def test_a_forged_callback_is_not_authentic(
     wire: Wire, sink: CallbackSink, http: aiohttp.ClientSession
 ) -> None:
     accepted = await wire.carrier.submit(http, wire.simulator.url, wire.credentials, wire.submission())
-    genuine = (await callbacks(sink, accepted.carrier_ids[0], 1))[0]
+    genuine = (await sink.callbacks(accepted.carrier_ids[0], 1))[0]
     tampered = dataclasses.replace(
         genuine, body=genuine.body.replace(b"MessageStatus=sent", b"MessageStatus=failed")
     )

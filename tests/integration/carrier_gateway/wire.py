@@ -1,16 +1,20 @@
-"""The transport rules every carrier adapter keeps against its simulator over loopback HTTP. A
-carrier's wire test subclasses ``TransportRules`` (as ``TestTransport``) and provides a
-module-scoped ``wire`` fixture."""
+"""The rules every carrier adapter keeps against its simulator over loopback HTTP. A carrier's
+wire test subclasses ``TransportRules`` (as ``TestTransport``) and provides a module-scoped
+``wire`` fixture; ``CallbackSink`` stands for the gateway's webhook."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+from aiohttp import web
 
+from tests.support import eventually
 from textbus.carrier_gateway.service.carriers import (
+    CallbackRequest,
     CarrierAdapter,
     CarrierBusy,
     CarrierRefused,
@@ -24,6 +28,54 @@ from textbus.devinfra.processes import free_port
 from textbus.kit.outbound import RetryLater
 
 SENDER = "+15550001111"
+ELEVEN_MEDIA = tuple(Media(f"https://example.com/{i}.jpg", "image/jpeg", 10) for i in range(11))
+
+
+class CallbackSink:
+    def __init__(self) -> None:
+        self.received: list[CallbackRequest] = []
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        self.received.append(
+            CallbackRequest(
+                method=request.method,
+                url=str(request.url),
+                headers={name.lower(): value for name, value in request.headers.items()},
+                query=list(request.query.items()),
+                body=await request.read(),
+                received_at=datetime.now(UTC),
+            )
+        )
+        return web.Response(text="ok")
+
+    def about(self, carrier_id: str) -> list[CallbackRequest]:
+        """The callbacks whose body names ``carrier_id``."""
+        return [callback for callback in self.received if carrier_id.encode() in callback.body]
+
+    async def callbacks(self, carrier_id: str, count: int) -> list[CallbackRequest]:
+        """The callbacks about ``carrier_id`` once ``count`` of them have come."""
+
+        async def arrived() -> list[CallbackRequest] | None:
+            received = self.about(carrier_id)
+            return received if len(received) >= count else None
+
+        return await eventually(arrived, timeout=5)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self._receive)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
 
 
 @dataclass
@@ -33,6 +85,8 @@ class Wire:
     credentials: Credentials
     wrong_credentials: Credentials
     callback_url: str
+    opted_out: set[str]  # the simulator's: recipients who texted STOP
+    opted_out_code: str  # the carrier's refusal of a send to one of them
 
     def submission(
         self, *recipients: str, text: str = "Hello from textbus", media: tuple[Media, ...] = ()
@@ -96,3 +150,23 @@ class TransportRules:
         closed = f"http://127.0.0.1:{free_port()}"
         with pytest.raises(RetryLater):
             await wire.carrier.submit(http, closed, wire.credentials, wire.submission())
+
+    async def test_an_opted_out_recipient_is_refused_with_the_carriers_code(
+        self, wire: Wire, http: aiohttp.ClientSession
+    ) -> None:
+        wire.opted_out.add("+15559990000")
+        with pytest.raises(CarrierRefused) as refused:
+            await wire.submit(http, wire.submission("+15559990000"))
+        assert refused.value.code == wire.opted_out_code
+
+    async def test_status_callbacks_are_authentic_and_report_sent_then_delivered(
+        self, wire: Wire, sink: CallbackSink, http: aiohttp.ClientSession
+    ) -> None:
+        accepted = await wire.carrier.submit(http, wire.simulator.url, wire.credentials, wire.submission())
+        received = await sink.callbacks(accepted.carrier_ids[0], 2)
+        assert all(wire.carrier.authentic(callback, wire.credentials) for callback in received)
+        receipts = [receipt for callback in received for receipt in wire.carrier.receipts(callback)]
+        assert [(r.carrier_id, r.status, r.recipient) for r in receipts] == [
+            (accepted.carrier_ids[0], "sent", "+15552223333"),
+            (accepted.carrier_ids[0], "delivered", "+15552223333"),
+        ]
