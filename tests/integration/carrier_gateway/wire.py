@@ -86,7 +86,7 @@ class Wire:
     wrong_credentials: Credentials
     callback_url: str
     opted_out: set[str]  # the simulator's: recipients who texted STOP
-    opted_out_code: str  # the carrier's refusal of a send to one of them
+    opted_out_code: str | None  # the carrier's refusal of a send to one of them; None: it sends
 
     def submission(
         self, *recipients: str, text: str = "Hello from textbus", media: tuple[Media, ...] = ()
@@ -154,6 +154,8 @@ class TransportRules:
     async def test_an_opted_out_recipient_is_refused_with_the_carriers_code(
         self, wire: Wire, http: aiohttp.ClientSession
     ) -> None:
+        if wire.opted_out_code is None:
+            pytest.skip("this carrier sends to long-code recipients who opted out: the ledger refuses")
         wire.opted_out.add("+15559990000")
         with pytest.raises(CarrierRefused) as refused:
             await wire.submit(http, wire.submission("+15559990000"))
