@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from tests.integration.carrier_gateway.wire import closed_port_url, impatient
+from tests.integration.carrier_gateway.receiver import closed_port_url, impatient
 from tests.unit.carrier_gateway.carriers.canned import a_submission, shown
 from textbus.carrier_gateway.adapters.carriers.netsapiens import NetSapiensCarrier, NetSapiensCredentials
 from textbus.carrier_gateway.service.carriers import CarrierBusy, CarrierRefused, SubmitUnknown

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from pydantic import SecretStr
 
-from tests.integration.carrier_gateway.wire import closed_port_url, impatient, receiving
+from tests.integration.carrier_gateway.receiver import closed_port_url, impatient, receiving
 from tests.unit.carrier_gateway.carriers.canned import a_submission
 from textbus.carrier_gateway.adapters.carriers.vonage import VonageCarrier, VonageCredentials
 from textbus.carrier_gateway.service.carriers import (

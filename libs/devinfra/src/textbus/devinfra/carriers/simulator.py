@@ -168,8 +168,11 @@ class CarrierSimulator(ABC):
 
     # --- lifetime -------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        # A hanging fault ends when the caller gives up, or stop() would wait out its shutdown timeout.
-        self._runner = web.AppRunner(self.app, access_log=None, handler_cancellation=True)
+        # A hanging fault ends when the caller gives up (its handler is cancelled), and stopping waits
+        # half a second for handlers, not aiohttp's default minute.
+        self._runner = web.AppRunner(
+            self.app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()

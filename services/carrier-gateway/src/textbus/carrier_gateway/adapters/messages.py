@@ -53,7 +53,9 @@ class MongoMessages:
             upsert=True,
         )
         if left or events:
-            await self.outbox.deliver(self.collection, message.key, None if left else events, sole_writer=True)
+            await self.outbox.deliver(
+                self.collection, message.key, None if left else events, sole_writer=True
+            )
 
     async def unfinished(self, partitions: Collection[int]) -> AsyncIterator[OutboundMessage]:
         query = {"partition": {"$in": sorted(partitions)}, "state": {"$in": list(UNFINISHED)}}

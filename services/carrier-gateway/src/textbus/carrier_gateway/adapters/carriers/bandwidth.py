@@ -1,0 +1,183 @@
+"""Bandwidth's Messaging API v2: JSON POST to /api/v2/users/{accountId}/messages with HTTP Basic
+(API user), answered 202; status callbacks go to the application's callback URL (the API takes no
+per-message one) as a JSON array of events, with the application's callback Basic credentials."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from pydantic import SecretStr
+
+from textbus.carrier_gateway.adapters.carriers.http import Answer, call, refusal
+from textbus.carrier_gateway.service.carriers import (
+    Accepted,
+    CallbackAnswer,
+    CallbackRequest,
+    Capabilities,
+    CarrierRefused,
+    Credentials,
+    Receipt,
+    ReceiptStatus,
+    Submission,
+    SubmitUnknown,
+)
+from textbus.kit.clock import Clock, utc_now
+
+# message-sending (ours on the way) and message-received (inbound) are not receipts.
+RECEIPT_TYPES: dict[str, ReceiptStatus] = {
+    "message-sent": "sent",
+    "message-delivered": "delivered",
+    "message-read": "delivered",  # RBM only, and only after delivery
+    # Bandwidth has one failure event, before or after the handoff; errorCode tells which.
+    "message-failed": "failed",
+}
+
+
+class BandwidthCredentials(Credentials):
+    account_id: str
+    application_id: str
+    username: str
+    password: SecretStr
+    callback_username: str
+    callback_password: SecretStr
+
+
+def _credentials(credentials: Credentials) -> BandwidthCredentials:
+    if not isinstance(credentials, BandwidthCredentials):
+        raise TypeError(f"Bandwidth needs BandwidthCredentials, not {type(credentials).__name__}")
+    return credentials
+
+
+def _auth(credentials: BandwidthCredentials) -> dict[str, str]:
+    return {
+        "Authorization": aiohttp.encode_basic_auth(
+            credentials.username, credentials.password.get_secret_value()
+        )
+    }
+
+
+def refused(answer: Answer) -> CarrierRefused:
+    """Bandwidth's error body: ``{type, description, fieldErrors?: [{fieldName, description}]}``;
+    its code is the ``type`` (``request-validation``...), the field errors join the reason."""
+    if answer.status in (401, 403):
+        return CarrierRefused("credentials-refused", f"Bandwidth refused the API user ({answer.status})")
+    try:
+        body = answer.json()
+    except SubmitUnknown:
+        body = None
+    if not isinstance(body, dict):
+        return refusal(answer, None, None)
+    fields = [
+        f"{error.get('fieldName')}: {error.get('description')}"
+        for error in body.get("fieldErrors") or []
+        if isinstance(error, dict)
+    ]
+    reason = "; ".join(filter(None, [body.get("description"), *fields])) or None
+    return refusal(answer, body.get("type"), reason)
+
+
+def accepted(answer: Answer) -> Accepted:
+    """Bandwidth's 202 Message: its ``id`` and ``segmentCount``."""
+    message = answer.json()
+    try:
+        return Accepted((str(message["id"]),), segments=message.get("segmentCount"))
+    except (KeyError, TypeError) as error:
+        raise SubmitUnknown("Bandwidth's answer names no message id") from error
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _receipt(event: Any) -> Receipt | None:
+    if not isinstance(event, dict) or "type" not in event:
+        raise ValueError("a Bandwidth callback event without a type")
+    status = RECEIPT_TYPES.get(event["type"])
+    if status is None:
+        return None
+    message = event.get("message")
+    if not isinstance(message, dict) or "id" not in message:
+        raise ValueError(f"a Bandwidth {event['type']} without message.id")
+    code = event.get("errorCode")
+    return Receipt(
+        carrier_id=str(message["id"]),
+        status=status,
+        error_code=str(code) if code is not None else None,
+        reason=event.get("description") if status == "failed" else None,
+        sender=message.get("from"),
+        recipient=event.get("to"),
+        at=_time(event.get("time")),
+    )
+
+
+class BandwidthCarrier:
+    kind = "bandwidth"
+    credentials: type[Credentials] = BandwidthCredentials
+    # Several numbers in ``to`` make a group MMS.
+    capabilities = Capabilities(group_texting=True, receipts=True, max_media=10)
+    default_api_url = "https://messaging.bandwidth.com"
+
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self.clock = clock
+
+    async def submit(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials, submission: Submission
+    ) -> Accepted:
+        bandwidth = _credentials(credentials)
+        body: dict[str, Any] = {
+            "applicationId": bandwidth.application_id,
+            "to": list(submission.recipients),
+            "from": submission.sender,
+            "tag": submission.message_id,  # echoed in every callback about it
+            "expiration": (self.clock() + timedelta(seconds=submission.validity_seconds)).isoformat(),
+        }
+        if submission.text:
+            body["text"] = submission.text
+        if submission.media:
+            body["media"] = [media.url for media in submission.media]
+        answer = await call(
+            http,
+            "POST",
+            f"{api_url}/api/v2/users/{bandwidth.account_id}/messages",
+            json=body,
+            headers=_auth(bandwidth),
+        )
+        if not answer.ok:
+            raise refused(answer)
+        return accepted(answer)
+
+    async def check_credentials(
+        self, http: aiohttp.ClientSession, api_url: str, credentials: Credentials
+    ) -> None:
+        bandwidth = _credentials(credentials)
+        answer = await call(
+            http, "GET", f"{api_url}/api/v2/users/{bandwidth.account_id}/media", headers=_auth(bandwidth)
+        )
+        if not answer.ok:
+            raise refused(answer)
+
+    def authentic(self, request: CallbackRequest, credentials: Credentials) -> bool:
+        bandwidth = _credentials(credentials)
+        expected = aiohttp.encode_basic_auth(
+            bandwidth.callback_username, bandwidth.callback_password.get_secret_value()
+        )
+        return hmac.compare_digest(request.headers.get("authorization", "").encode(), expected.encode())
+
+    def receipts(self, request: CallbackRequest) -> list[Receipt]:
+        try:
+            body = json.loads(request.body)
+        except ValueError as error:
+            raise ValueError("a Bandwidth callback that is not JSON") from error
+        # Bandwidth posts an array; its OpenAPI examples show the single event.
+        events = body if isinstance(body, list) else [body]
+        return [receipt for event in events if (receipt := _receipt(event)) is not None]
+
+    def answer(self) -> CallbackAnswer:
+        return CallbackAnswer()
