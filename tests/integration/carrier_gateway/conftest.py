@@ -27,6 +27,10 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_simulator(wire: Wire) -> None:
+def fresh_simulator(request: pytest.FixtureRequest) -> None:
+    # Only the modules that keep their simulator in a ``wire`` fixture.
+    if "wire" not in request.fixturenames:
+        return
+    wire: Wire = request.getfixturevalue("wire")
     wire.simulator.faults.clear()
     wire.simulator.outcome = delivered
