@@ -231,9 +231,14 @@ class Gateway:
         return int(await self.db["outbound_messages"].count_documents(query))
 
     async def message(self, message_id: str) -> dict[str, Any]:
-        status, body = await self.call("GET", f"/v1/tenants/{TENANT}/messages/{message_id}")
-        assert status == 200, body
-        return dict(body)
+        """The message, once the gateway has taken its request."""
+
+        async def found() -> dict[str, Any] | None:
+            status, body = await self.call("GET", f"/v1/tenants/{TENANT}/messages/{message_id}")
+            assert status in (200, 404), body
+            return dict(body) if status == 200 else None
+
+        return await eventually(found, timeout=120)
 
     async def settled(self, message_id: str, timeout: float = 60) -> dict[str, Any]:
         """The message once it reached a final state."""

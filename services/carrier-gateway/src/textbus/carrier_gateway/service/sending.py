@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from textbus.carrier_gateway.domain import pacing
 from textbus.carrier_gateway.domain.media import MediaItem, MediaLimits, default_media_limits
 from textbus.carrier_gateway.domain.number_types import DEFAULT_SEGMENTS_PER_SECOND
+from textbus.carrier_gateway.domain.pacing import PacerState
 from textbus.carrier_gateway.domain.plan import (
     Plan,
     ProfileFacts,
@@ -224,10 +225,6 @@ class Sending:
         payload = envelope.data
         assert isinstance(payload, SendMessage)
         tenant = envelope.tenant
-        key = message_key(tenant, payload.message_id)
-        existing = await self.messages.get(key)
-        if existing is not None:
-            return existing
         request = send_request(payload)
         facts, profile = await self.facts(tenant, request)
         now = self.clock()
@@ -247,13 +244,19 @@ class Sending:
             partition=partition,
         )
         published: list[Event] = []
+        paced: PacerState | None = None
         outcome = plan(request, facts)
         if isinstance(outcome, Refusal):
             message, published = move(message, "refused", now, outcome.code, outcome.detail)
         else:
-            message, published = self._queue(message, outcome, profile, payload, now)
+            message, published, paced = self._queue(message, outcome, profile, payload, now)
         published = [events.status_changed(message, message.history[0], None), *published]
-        if await self.messages.create(message, published) and message.state == "queued":
+        # The insert is what makes the same id twice one message: only a new one takes its pace.
+        if not await self.messages.create(message, published):
+            existing = await self.messages.get(message_key(tenant, payload.message_id))
+            return existing or message
+        if message.state == "queued" and paced is not None:
+            self.desk.paced(message.from_number, paced)
             self.desk.enqueue(message)
         return message
 
@@ -264,22 +267,22 @@ class Sending:
         profile: Profile | None,
         payload: SendMessage,
         now: datetime,
-    ) -> tuple[OutboundMessage, list[Event]]:
+    ) -> tuple[OutboundMessage, list[Event], PacerState | None]:
+        """Queued at the number's pace (and the pace after it), or refused when its queue is full."""
         assert profile is not None
         rate = planned.segments_per_second
         pacer = self.desk.pacer(message.from_number)
         cap = timedelta(hours=self.settings.queue_hours)
-        if pacing.queue_full(pacer, now, rate, cap):
-            return move(
+        if pacing.queue_full(pacer, now, rate, cap, segments=planned.segments):
+            return *move(
                 message,
                 "refused",
                 now,
                 "queue-full",
                 f"{message.from_number} already has {self.settings.queue_hours:g} hours of messages "
                 "queued at its rate",
-            )
+            ), None
         due, paced = pacing.schedule(pacer, now, planned.segments, rate)
-        self.desk.paced(message.from_number, paced)
         validity = payload.validity_seconds or self.settings.validity_seconds
         queued = message.but(
             profile_id=profile.profile_id,
@@ -292,7 +295,7 @@ class Sending:
             expires_at=now + timedelta(seconds=validity),
             segments_per_second=rate,
         )
-        return move(queued, "queued", now)
+        return *move(queued, "queued", now), paced
 
 
 def media_limits(profile: Profile, number_type: str) -> MediaLimits:
