@@ -191,3 +191,19 @@ async def test_a_carrier_that_takes_one_segment_per_request_gets_each_part_in_or
     done = messages.stored[message.key]
     # A carrier that reports no delivery: sent is as far as we can know.
     assert done.state == "sent" and done.carrier_ids == ("c1", "c2")
+
+
+async def test_a_message_told_to_wait_for_its_profiles_rate_goes_when_it_comes_back() -> None:
+    clock, messages, carrier = Clock(), FakeMessages(), ScriptedCarrier()
+    first, second = a_queued_message(clock, "m-1"), a_queued_message(clock, "m-2")
+    messages.stored |= {first.key: first, second.key: second}
+    desk = a_desk(carrier, clock, messages)
+    desk.profiles.profiles["p-1"] = a_profile(clock, rate=1.0)  # type: ignore[attr-defined]
+
+    await desk.submit(first.key)
+    await desk.submit(second.key)  # the profile's token for it comes in a second
+    assert len(carrier.submitted) == 1
+    clock.advance(1.0)
+    await desk.submit(second.key)  # its token was reserved then: it is not asked to wait again
+
+    assert [s.message_id for s in carrier.submitted] == ["m-1", "m-2"]

@@ -86,6 +86,7 @@ class Desk:
         self._locks: dict[str, asyncio.Lock] = {}
         self._holders: dict[str, int] = {}
         self._buckets: dict[str, TokenBucket] = {}
+        self._reserved: set[str] = set()  # messages whose profile tokens are taken, waiting to use them
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.submit_concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -220,10 +221,14 @@ class Desk:
                 )
                 return
             segments = message.parts[message.next_part].segments or message.segments or 1
-            wait = self._bucket(profile).take(now, segments)
-            if wait > 0:
-                self.enqueue(message.but(due_at=now + timedelta(seconds=wait)))
-                return
+            # A take reserves the tokens: a message told to wait has them when it comes back.
+            if key not in self._reserved:
+                wait = self._bucket(profile).take(now, segments)
+                if wait > 0:
+                    self._reserved.add(key)
+                    self.enqueue(message.but(due_at=now + timedelta(seconds=wait)))
+                    return
+            self._reserved.discard(key)
             attempt = message.attempts + 1
             submitting = message.but(submitting=Submitting(message.next_part, attempt, now), attempts=attempt)
             await self.messages.save(submitting, [])
