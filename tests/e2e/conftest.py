@@ -1,5 +1,5 @@
-"""The numbers and assignments services in-process on one isolation prefix, as ``./dev run`` pairs them:
-assignments publishes enterprises and users on assignments.events.v1 and numbers learns them there."""
+"""The numbers, assignments and carrier-gateway services in-process on one isolation prefix, as ``./dev run``
+pairs them: each learns the others' enterprises, users, numbers and carrier profiles from their events."""
 
 from __future__ import annotations
 
@@ -14,12 +14,16 @@ from typing import Protocol
 
 import aiohttp
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 
 from tests.support import eventually
 from textbus.assignments.bootstrap import bootstrap as assignments_service
+from textbus.carrier_gateway.bootstrap import bootstrap as carrier_gateway_service
+from textbus.carrier_gateway.config import GatewaySettings
 from textbus.devinfra.processes import free_port
 from textbus.kit.service import running
-from textbus.kit.settings import ServiceSettings
+from textbus.kit.settings import HttpSettings, ServiceSettings
 from textbus.numbers.bootstrap import bootstrap as numbers_service
 from textbus.numbers.config import NumbersSettings
 
@@ -28,6 +32,7 @@ from textbus.numbers.config import NumbersSettings
 class Platform:
     numbers: str
     assignments: str
+    carrier_gateway: str
 
 
 @pytest.fixture
@@ -40,11 +45,21 @@ def numbers_limits() -> NumbersSettings:
 async def platform(
     settings_for: Callable[[str], ServiceSettings], numbers_limits: NumbersSettings
 ) -> AsyncIterator[Platform]:
+    port = free_port()
+    gateway_settings = settings_for("carrier-gateway").model_copy(
+        update={"http": HttpSettings(host="127.0.0.1", port=port)}
+    )
+    gateway = GatewaySettings(
+        credential_keys=SecretStr(Fernet.generate_key().decode()),
+        public_url=f"http://127.0.0.1:{port}",
+        sandbox_delivery_seconds=0.1,
+    )
     async with (
         running(numbers_service(settings_for("numbers"), numbers_limits)) as numbers,
         running(assignments_service(settings_for("assignments"))) as assignments,
+        running(carrier_gateway_service(gateway_settings, gateway=gateway)) as carrier_gateway,
     ):
-        yield Platform(numbers=numbers.url, assignments=assignments.url)
+        yield Platform(numbers=numbers.url, assignments=assignments.url, carrier_gateway=carrier_gateway.url)
 
 
 class Launcher(Protocol):

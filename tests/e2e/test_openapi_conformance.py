@@ -1,7 +1,7 @@
 """Each service against its own OpenAPI document, with schemathesis: no 5xx, no answer its document does
 not describe (status, media type, headers, body schema).
 
-Both services run in-process over real Kafka and the real database; schemathesis runs as its CLI in a
+The services run in-process over real Kafka and the real database; schemathesis runs as its CLI in a
 subprocess so that the services keep serving from this event loop. An enterprise with a user, a group
 and a number is made first, and the path parameters are fixed to them, so that routes reach their
 handlers rather than stopping at "no such enterprise" or "no such user".
@@ -105,7 +105,32 @@ async def seed(http: aiohttp.ClientSession, platform: Platform) -> dict[str, str
     await call("PUT", f"{tenant}/users/ann", {"display_name": "Ann Lee", "sign_in_name": "ann@example.test"})
     group = await call("POST", f"{tenant}/groups", {"name": "Front desk", "owner_user_id": "ann"})
     await call("PUT", f"{tenant}/users/ann/numbers/+14155550100")
-    return {"tenant": TENANT, "user_id": "ann", "group_id": group["group_id"], "number": "+14155550100"}
+
+    gateway = f"{platform.carrier_gateway}/v1/tenants/{TENANT}"
+
+    async def gateway_knows_it() -> bool:
+        async with http.get(f"{gateway}/carrier-profiles") as answer:
+            return answer.status == 200
+
+    await eventually(gateway_knows_it, timeout=60)
+    profile = await call("POST", f"{gateway}/carrier-profiles", {"name": "Sandbox", "carrier": "sandbox"})
+    text = {
+        "message_id": "conformance-1",
+        "from_number": "+14155550100",
+        "to": ["+14155550199"],
+        "text": "Hello",
+        "sender": {"kind": "mailroom"},
+    }
+    await call("POST", f"{gateway}/messages", text)
+    return {
+        "tenant": TENANT,
+        "user_id": "ann",
+        "group_id": group["group_id"],
+        "number": "+14155550100",
+        "profile_id": profile["profile_id"],
+        "message_id": "conformance-1",
+        "secret": profile["webhook_url"].rsplit("/", 1)[1],
+    }
 
 
 async def run_schemathesis(config: Path, url: str, *options: str) -> tuple[int | None, str]:
@@ -128,11 +153,13 @@ async def run_schemathesis(config: Path, url: str, *options: str) -> tuple[int |
     )
 
 
-async def test_both_services_answer_as_their_openapi_documents_say(
-    platform: Platform, tmp_path: Path
-) -> None:
+async def test_every_service_answers_as_its_openapi_document_says(platform: Platform, tmp_path: Path) -> None:
     token = mint(AuthSettings(), subject="provider-ops", tenant="provider", role=Role.PROVIDER)
-    services = {"numbers": platform.numbers, "assignments": platform.assignments}
+    services = {
+        "numbers": platform.numbers,
+        "assignments": platform.assignments,
+        "carrier-gateway": platform.carrier_gateway,
+    }
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {token}"}) as http:
         for url in services.values():
             raw = await document(http, url)

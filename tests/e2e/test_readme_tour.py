@@ -1,4 +1,5 @@
-"""The README's five-minute tour, run exactly as written against the numbers and assignments services."""
+"""The README's five-minute tour, run exactly as written against the numbers, assignments and carrier-gateway
+services."""
 
 from __future__ import annotations
 
@@ -36,7 +37,12 @@ async def test_the_readme_tour_runs_as_written(platform: Platform) -> None:
         "set -euo pipefail\n" + tour(),
         timeout=TOUR_TIMEOUT,
         cwd=repo_root(),
-        env={**os.environ, "NUMBERS": platform.numbers, "ASSIGNMENTS": platform.assignments},
+        env={
+            **os.environ,
+            "NUMBERS": platform.numbers,
+            "ASSIGNMENTS": platform.assignments,
+            "GATEWAY": platform.carrier_gateway,
+        },
     )
     assert code == 0, f"the tour {'exited with ' + str(code) if code is not None else 'timed out'}:\n{output}"
 
@@ -59,3 +65,6 @@ async def test_the_readme_tour_runs_as_written(platform: Platform) -> None:
     # The export's rows, as the tour prints them.
     assert "+14155550100,Ann Lee,user,ann," in output
     assert f"+14155550101,Front desk,group,{group['group_id']}," in output
+    # The text, through the sandbox carrier, as its last answer shows it.
+    last = output.strip().rsplit("\n", 1)[-1]
+    assert '"state":"delivered"' in last.replace(" ", "") and '"carrier":"sandbox"' in last.replace(" ", "")

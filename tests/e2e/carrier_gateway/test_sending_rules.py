@@ -21,6 +21,7 @@ NOT_CAPABLE = "+14155550105"
 NO_PROFILE = "+14155550106"
 GONE_PROFILE = "+14155550107"
 OTHER_TENANTS = "+14155550108"
+TWILIO_NUMBER, VOIPMS_NUMBER = "+14155550110", "+14155550111"
 FRIEND, OTHER_FRIEND, INTERNAL = "+14155550199", "+14155550198", "+14155550109"
 JPEG = {"url": "https://example.test/a.jpg", "content_type": "image/jpeg", "size_bytes": 40_000}
 
@@ -123,6 +124,31 @@ async def test_group_texting_follows_the_setting_and_never_mixes_internal_and_ex
     mixed = body(to=[FRIEND, INTERNAL])
     status, answer = await scene.call("POST", f"/v1/tenants/{TENANT}/messages/plan", json=mixed)
     assert (status, answer["code"]) == (422, "group-mixes-internal-and-external")
+
+    twilio = await scene.profile("twilio", {"account_sid": "AC" + "2" * 32, "auth_token": "t"})
+    await scene.number(TWILIO_NUMBER, twilio["profile_id"])
+    status, answer = await scene.call(
+        "POST",
+        f"/v1/tenants/{TENANT}/messages/plan",
+        json=body(from_number=TWILIO_NUMBER, to=[FRIEND, "+14155550197"]),
+    )
+    assert (status, answer["code"]) == (422, "group-texting-not-supported")
+
+
+async def test_a_carrier_for_us_and_canada_only_refuses_other_recipients(scene: Gateway) -> None:
+    voipms = await scene.profile("voipms", {"api_username": "u", "api_password": "p"})
+    await scene.number(VOIPMS_NUMBER, voipms["profile_id"])
+
+    status, answer = await scene.call(
+        "POST",
+        f"/v1/tenants/{TENANT}/messages/plan",
+        json=body(from_number=VOIPMS_NUMBER, to=["+447911123456"]),
+    )
+    assert (status, answer["code"]) == (422, "recipient-not-supported")
+    status, answer = await scene.call(
+        "POST", f"/v1/tenants/{TENANT}/messages/plan", json=body(from_number=VOIPMS_NUMBER, text="x" * 200)
+    )
+    assert status == 200 and (answer["segments"], answer["parts"]) == (2, 2)  # one request per segment
 
 
 async def test_a_plan_counts_encoding_and_segments(scene: Gateway) -> None:
