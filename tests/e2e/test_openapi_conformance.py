@@ -119,8 +119,19 @@ async def seed(http: aiohttp.ClientSession, platform: Platform) -> dict[str, str
         "from_number": "+14155550100",
         "to": ["+14155550199"],
         "text": "Hello",
-        "sender": {"kind": "mailroom"},
+        "sender": {"kind": "user", "id": "ann"},
     }
+
+    async def answered(method: str, url: str, body: Any) -> bool:
+        async with http.request(method, url, json=body) as answer:
+            return answer.status < 300
+
+    # The number's profile reaches the numbers service, then the gateway, by events.
+    change = {"carrier_profile_id": profile["profile_id"]}
+    await eventually(
+        lambda: answered("PATCH", f"{platform.numbers}/v1/tenants/{TENANT}/numbers/+14155550100", change)
+    )
+    await eventually(lambda: answered("POST", f"{gateway}/messages/plan", text))
     await call("POST", f"{gateway}/messages", text)
     return {
         "tenant": TENANT,

@@ -6,10 +6,12 @@ tenant) is one message. Every change of a message's state is one ``MessageStatus
 by the sending number, in the order of the one state machine (never backwards).
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from textbus.contracts.common import E164, Id
 from textbus.contracts.envelope import Payload
@@ -37,6 +39,12 @@ class Sender(BaseModel):
 
     kind: SenderKind
     id: Id | None = Field(default=None, description="The user, group or project id; none for the mailroom.")
+
+    @model_validator(mode="after")
+    def _named_unless_the_mailroom(self) -> Sender:
+        if (self.id is None) != (self.kind == "mailroom"):
+            raise ValueError("a user, group or project sender has an id; the mailroom has none")
+        return self
 
 
 class MediaItem(BaseModel):

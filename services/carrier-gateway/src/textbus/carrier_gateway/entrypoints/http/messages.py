@@ -6,13 +6,13 @@ import uuid
 from datetime import datetime
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from textbus.carrier_gateway.service.errors import MessageNotFound
 from textbus.carrier_gateway.service.sending import MessageView, PlanView, Sending
 from textbus.contracts import Envelope, topic
 from textbus.contracts.common import E164, Id
-from textbus.contracts.outbound.v1 import MediaItem, Sender, SendMessage
+from textbus.contracts.outbound.v1 import MediaItem, Sender, SenderKind, SendMessage
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
 
 TAGS = ("messages",)
@@ -27,8 +27,14 @@ class MediaBody(RequestModel):
 
 
 class SenderBody(RequestModel):
-    kind: str = Field(pattern=r"^(user|group|project|mailroom)$")
-    id: Id | None = None
+    kind: SenderKind
+    id: Id | None = Field(default=None, description="The user, group or project; none for the mailroom.")
+
+    @model_validator(mode="after")
+    def _named_unless_the_mailroom(self) -> SenderBody:
+        if (self.id is None) != (self.kind == "mailroom"):
+            raise ValueError("a user, group or project sender has an id; the mailroom has none")
+        return self
 
 
 class SendBody(RequestModel):
@@ -47,7 +53,7 @@ class SendBody(RequestModel):
             to=self.to,
             text=self.text,
             media=[MediaItem(**m.model_dump()) for m in self.media],
-            sender=Sender(kind=self.sender.kind, id=self.sender.id),  # type: ignore[arg-type]
+            sender=Sender(kind=self.sender.kind, id=self.sender.id),
             requested_by=requested_by,
             validity_seconds=self.validity_seconds,
         )
