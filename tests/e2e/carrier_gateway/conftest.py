@@ -93,7 +93,10 @@ class Gateway:
 
         async def known() -> bool:
             document = await self.db["enterprises"].find_one({"_id": tenant})
-            return bool(document) and document["group_texting"] == group_texting
+            return bool(document) and (document["group_texting"], document["manages_own_numbers"]) == (
+                group_texting,
+                manages_own_numbers,
+            )
 
         await eventually(known)
 
