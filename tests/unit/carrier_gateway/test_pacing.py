@@ -6,7 +6,6 @@ from textbus.carrier_gateway.domain.pacing import (
     SLOWEST_SHARE,
     PacerState,
     TokenBucket,
-    expired,
     queue_full,
     schedule,
 )
@@ -65,12 +64,6 @@ def test_the_queue_cap_can_be_set() -> None:
     state = PacerState(later(30))
     assert queue_full(state, NOON, segments_per_second=1, cap=timedelta(seconds=30))
     assert not queue_full(state, NOON, segments_per_second=1, cap=timedelta(minutes=1))
-
-
-def test_a_message_outlives_its_validity_once_the_validity_has_passed() -> None:
-    validity = timedelta(hours=4)
-    assert not expired(NOON, NOON + validity - timedelta(microseconds=1), validity)
-    assert expired(NOON, NOON + validity, validity)
 
 
 def test_a_full_bucket_lets_a_burst_go_at_once_then_paces_at_its_rate() -> None:

@@ -46,11 +46,6 @@ def queue_full(
     return backlog + _duration(segments, segments_per_second) > cap
 
 
-def expired(queued_at: datetime, now: datetime, validity: timedelta) -> bool:
-    """Whether a message queued at ``queued_at`` has outlived its validity and must not be sent."""
-    return now >= queued_at + validity
-
-
 def _duration(segments: int, segments_per_second: float) -> timedelta:
     if segments_per_second <= 0:
         raise ValueError(f"a pace must be positive, not {segments_per_second}")

@@ -9,7 +9,7 @@ carrier's code and a reason, nothing of the request that authenticated it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
@@ -117,9 +117,7 @@ class Capabilities:
     group_texting: bool = False  # several recipients in one message
     max_text: int | None = None  # the carrier takes at most this many characters per request
     receipts: bool = True  # the carrier reports delivery
-    # What a timed-out submit means: "unknown" unless the carrier dedupes on an id we send.
-    max_media: int = 10
-    media_types: frozenset[str] = field(default_factory=frozenset)  # empty: the plan's defaults
+    max_media: int = 10  # files in one message, as the carrier's API takes them
 
 
 class CarrierAdapter(Protocol):

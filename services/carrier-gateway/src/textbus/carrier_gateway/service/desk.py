@@ -169,10 +169,6 @@ class Desk:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def drain(self) -> None:
-        """Wait for the submits in flight (tests, shutdown)."""
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
     async def _next_due(self) -> None:
         while True:
             self._wake.clear()

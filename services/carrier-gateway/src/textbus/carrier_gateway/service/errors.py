@@ -63,7 +63,3 @@ class CallbackRefused(GatewayError):
 
 class CallbackMalformed(GatewayError):
     code = "callback-malformed"
-
-
-class MessageExists(GatewayError):
-    code = "message-exists"

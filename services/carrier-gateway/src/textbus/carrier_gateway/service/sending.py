@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -213,7 +213,7 @@ class Sending:
             carrier_group_texting=capabilities.group_texting,
             carrier_max_text=capabilities.max_text,
             nanp_only=profile.carrier == "voipms",
-            media_limits={t: media_limits(profile, t) for t in types},
+            media_limits={t: media_limits(profile, t, capabilities.max_media) for t in types},
             segments_per_second={
                 t: profile.number_rates.get(t, DEFAULT_SEGMENTS_PER_SECOND[t]) for t in types
             },
@@ -298,17 +298,20 @@ class Sending:
         return *move(queued, "queued", now), paced
 
 
-def media_limits(profile: Profile, number_type: str) -> MediaLimits:
-    """The profile's MMS limits for a number type as the provider set them, else the defaults."""
+def media_limits(profile: Profile, number_type: str, carrier_max_media: int) -> MediaLimits:
+    """The profile's MMS limits for a number type as the provider set them, else the defaults; never
+    more files than the carrier's API takes."""
     configured: dict[str, Any] | None = profile.mms_limits.get(number_type)
     if not configured:
-        return default_media_limits(profile.carrier, number_type)  # type: ignore[arg-type]
-    return MediaLimits(
-        max_total_bytes=configured["max_total_bytes"],
-        max_file_bytes=configured.get("max_file_bytes") or configured["max_total_bytes"],
-        max_count=configured["max_count"],
-        content_types=frozenset(configured["content_types"]),
-    )
+        limits = default_media_limits(profile.carrier, number_type)  # type: ignore[arg-type]
+    else:
+        limits = MediaLimits(
+            max_total_bytes=configured["max_total_bytes"],
+            max_file_bytes=configured.get("max_file_bytes") or configured["max_total_bytes"],
+            max_count=configured["max_count"],
+            content_types=frozenset(configured["content_types"]),
+        )
+    return replace(limits, max_count=min(limits.max_count, carrier_max_media))
 
 
 def send_request(payload: SendMessage) -> SendRequest:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textbus.carrier_gateway.service import errors
 from textbus.kit.http import Api
-from textbus.kit.problems import Conflict, Forbidden, InvalidRequest, NotFound, Problem, Unavailable
+from textbus.kit.problems import Forbidden, InvalidRequest, NotFound, Problem, Unavailable
 
 
 class Unauthorized(Problem):
@@ -25,7 +25,6 @@ ANSWERS: dict[type[errors.GatewayError], tuple[type[Problem], str]] = {
     errors.CallbackRefused: (Unauthorized, "Not the carrier's callback"),
     errors.CallbackMalformed: (BadCallback, "The callback cannot be read"),
     errors.CarrierUnreachable: (Unavailable, "The carrier cannot be reached now"),
-    errors.MessageExists: (Conflict, "The message id is taken"),
 }
 
 
