@@ -300,9 +300,13 @@ class Desk:
     async def _left_submitting(self, message: OutboundMessage) -> None:
         """Found mid-submit after a crash: it may have reached the carrier, so it is not sent again."""
         async with self.lock(message.key):
+            # Read again under the lock: a submit of this process may have finished meanwhile.
+            current = await self.messages.get(message.key)
+            if current is None or current.submitting is None:
+                return
             now = self.clock()
             moved, published = move(
-                message.but(submitting=None, due_at=None),
+                current.but(submitting=None, due_at=None),
                 "submit-unknown",
                 now,
                 "submit-unknown",
