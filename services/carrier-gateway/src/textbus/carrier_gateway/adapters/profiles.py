@@ -36,8 +36,8 @@ class MongoProfiles:
         outbox.watch(self.collection)
 
     async def get(self, profile_id: str) -> Profile | None:
-        document = await self.collection.find_one({"_id": profile_id, "deleted": False}, {"_outbox": 0})
-        return self._profile(document) if document else None
+        document = await self.collection.find_one({"_id": profile_id}, {"_outbox": 0})
+        return self._profile(document) if document and not document["deleted"] else None
 
     async def find(
         self, tenant: str, search: ProfileSearch, skip: int, limit: int

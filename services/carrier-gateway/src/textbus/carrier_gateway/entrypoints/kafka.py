@@ -19,6 +19,7 @@ from textbus.kit.kafka import BatchRecord, Messaging, PermanentFailure, Record
 READ_MODEL_EVENTS = (NumberEvent, EnterpriseUpserted, GroupUpserted, GroupDeleted, ProjectPublished)
 REQUESTS = topic("sms.outbound.requested.v1")
 RECEIPTS = topic("sms.outbound.receipts.v1")
+RECORDS_PER_FETCH_BYTES = 64 * 1024
 
 
 class Ownership(ConsumerRebalanceListener):
@@ -71,6 +72,10 @@ def register_handlers(
         # Partition i of both topics to one member: a number's requests and receipts, one process.
         partition_assignment_strategy=(RangePartitionAssignor,),
         listener=ownership,
+        # Small fetches: the consumer hands out a partition's fetched records before the next
+        # partition's, so a backlog of requests fetched a megabyte at a time would hold every
+        # receipt behind it; about a batch per fetch takes the partitions in turn.
+        max_partition_fetch_bytes=RECORDS_PER_FETCH_BYTES,
     )
     async def handle_outbound(records: Sequence[Record]) -> None:
         # A number's requests and receipts in order, different numbers at once.
