@@ -130,6 +130,7 @@ class StatusReader:
         self.reached: Counter[str] = Counter()
         self.ended: dict[str, tuple[str, float]] = {}  # message id -> final state, read at (epoch s)
         self.last_read = time.monotonic()
+        self.timeline: list[tuple[float, dict[str, int]]] = []  # (seconds waited, records by state)
         self.task: asyncio.Task[None] | None = None
 
     @asynccontextmanager
@@ -179,6 +180,7 @@ class StatusReader:
                 return f"stalled: {done:,} of {len(ids):,} ended, no status at all for {stall_seconds:g} s"
             if now - told >= 15:
                 told = now
+                self.timeline.append((round(now - started, 1), dict(self.reached)))
                 states = ", ".join(f"{n:,} {state}" for state, n in self.reached.items())
                 progress(f"{label}: {done:,}/{len(ids):,} ended after {now - started:.0f} s; read {states}")
             await asyncio.sleep(0.2)
@@ -193,6 +195,8 @@ class Measured:
     states: Counter[str]
     status_records: Counter[str]
     """Status records read, by state (every change of every message, for the gateway)."""
+    timeline: list[tuple[float, dict[str, int]]]
+    """Status records read by state, every 15 s of the wait: where the messages are."""
     elapsed_s: float
     throughput: float
     latencies_s: Latencies | None
@@ -207,6 +211,7 @@ class Measured:
             "requested": self.requested,
             "final_states": dict(self.states),
             "status_records_read": dict(self.status_records),
+            "status_records_read_every_15_s": self.timeline,
             "elapsed_s": self.elapsed_s,
             "delivered_per_s": self.throughput,
             "latency_ms": {"p50": 1000 * latency.p50, "p99": 1000 * latency.p99, "mean": 1000 * latency.mean}
@@ -233,6 +238,7 @@ async def drive(
     progress(f"{label}: {len(requests):,} send requests onto {topic}, all in flight")
     memory_before, cpu_before = memory_mib(pid), cpu.snapshot()
     reader.reached.clear()  # the warm-up's
+    reader.timeline.clear()
     started = time.perf_counter()
     async with producer_of(bootstrap) as producer:
         answers = await produce_all(producer, topic, list(requests.values()))
@@ -262,6 +268,7 @@ async def drive(
         requested=len(ids),
         states=Counter(state for state, _ in ended.values()),
         status_records=Counter(reader.reached),
+        timeline=list(reader.timeline),
         elapsed_s=elapsed,
         throughput=len(delivered) / elapsed if delivered else 0.0,
         latencies_s=Latencies([ended[i][1] - produced_at[i] for i in delivered]) if delivered else None,
