@@ -253,15 +253,18 @@ def render_outbound(
         lines.append(f"  cores busy on average: {busy}")
         if detail.get("cut_short"):
             lines.append(f"  {detail['cut_short']}")
-        log = detail.get("log_while_measuring")
-        if log:
-            levels = ", ".join(f"{n:,} {level}" for level, n in sorted(log["lines_by_level"].items()))
+        if "carrier_requests" in detail:
             lines.append(
                 f"  carrier requests {detail['carrier_requests']:,}, callbacks posted "
-                f"{detail['callbacks_posted']:,}; logged while measuring: {levels or 'nothing'} "
-                f"({log['path']})"
+                f"{detail['callbacks_posted']:,}; exit code {detail['exit_code']} (-9: killed 30 s after "
+                f"SIGTERM); log {detail['log_while_measuring']['path']}"
             )
-            lines += [f"    {problem}" for problem in log["first_problems"]]
+        for when in ("measuring", "stopping"):
+            log = detail.get(f"log_while_{when}")
+            if log:
+                levels = ", ".join(f"{n:,} {level}" for level, n in sorted(log["lines_by_level"].items()))
+                lines.append(f"  logged while {when}: {levels or 'nothing'}")
+                lines += [f"    {problem}" for problem in log["first_problems"]]
     return "\n".join(lines)
 
 

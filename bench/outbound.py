@@ -305,15 +305,15 @@ async def launched(
             await process.wait()
 
 
-def log_summary(log: Path, since: int) -> dict[str, Any]:
-    """What the service logged from byte ``since`` on (while measuring): its lines by level, and
-    the first errors and warnings. Lines that are not the kit's JSON (FastStream's own) are
-    counted by the level they name."""
+def log_summary(log: Path, since: int, until: int | None = None) -> dict[str, Any]:
+    """What the service logged between two offsets of its log: its lines by level, and the first
+    errors and warnings. Lines that are not the kit's JSON (FastStream's own) are counted by the
+    level they name."""
     levels: Counter[str] = Counter()
     first: list[str] = []
     with log.open("rb") as lines:
         lines.seek(since)
-        for raw in lines:
+        for raw in lines.read(None if until is None else until - since).splitlines():
             line = raw.decode(errors="replace").rstrip()
             try:
                 entry = json.loads(line)
@@ -386,12 +386,15 @@ class OutboundBench:
                     measured = await self._drive(
                         "carrier gateway", settings.topic_name(REQUESTS), requests, reader, process.pid
                     )
+                    logged_after = (await asyncio.to_thread(log.stat)).st_size
             self.results.details["carrier gateway"] = {
                 **measured.as_json(),
                 "exit_code": process.returncode,
                 "carrier_requests": simulator.requests - requests_before,
                 "callbacks_posted": len(simulator.callbacks_sent) - callbacks_before,
-                "log_while_measuring": log_summary(log, logged_before),
+                "log_while_measuring": log_summary(log, logged_before, logged_after),
+                # SIGTERM, then at most 30 s before it is killed (exit code -9).
+                "log_while_stopping": log_summary(log, logged_after),
             }
             return measured
         finally:
