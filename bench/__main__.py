@@ -254,10 +254,11 @@ def render_outbound(
         if detail.get("cut_short"):
             lines.append(f"  {detail['cut_short']}")
         if "carrier_requests" in detail:
+            killed = " (killed: not stopped 30 s after SIGTERM)" if detail["exit_code"] == -9 else ""
             lines.append(
                 f"  carrier requests {detail['carrier_requests']:,}, callbacks posted "
-                f"{detail['callbacks_posted']:,}; exit code {detail['exit_code']} (-9: killed 30 s after "
-                f"SIGTERM); log {detail['log_while_measuring']['path']}"
+                f"{detail['callbacks_posted']:,}; exit code {detail['exit_code']}{killed}; "
+                f"log {detail['log_while_measuring']['path']}"
             )
         for when in ("measuring", "stopping"):
             log = detail.get(f"log_while_{when}")
