@@ -1,5 +1,8 @@
 """``./dev bench``: run the benchmarks, print the table, keep the results in bench/results/<time>.json.
 
+``./dev bench [options]`` measures the numbers service; ``./dev bench outbound [options]`` the
+carrier gateway's outbound traffic (bench/outbound.py), its processes' logs kept beside the JSON.
+
 SIGINT or SIGTERM ends the run early but cleanly: the measure under way is
 reported with what it did so far, the service and the infrastructure stop.
 """
@@ -19,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import numbers
+from bench import numbers, outbound
 from bench.infrastructure import Infrastructure, infrastructure, origins
 from bench.measure import ProcessCpu, Row, progress, quiet_logs
 from bench.numbers import MEASURES, QUICK, Results, Sizes
@@ -29,16 +32,20 @@ RESULTS_DIR = Path(__file__).parent / "results"
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
-    sizes: Sizes
+    sizes: Sizes | outbound.Sizes
     measures: tuple[str, ...]
     budget_minutes: float | None
 
 
 def parse_args(argv: list[str] | None) -> Plan:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["outbound"]:
+        return parse_outbound_args(argv[1:])
     parser = argparse.ArgumentParser(
         prog="./dev bench",
         description="Benchmark the numbers service over real Kafka and the real database, each measure "
         "next to a baseline taken in the same run.",
+        epilog="./dev bench outbound --help: the carrier gateway's outbound benchmark.",
     )
     defaults = Sizes()
     parser.add_argument(
@@ -92,14 +99,54 @@ def parse_args(argv: list[str] | None) -> Plan:
     return Plan(sizes, measures, args.budget)
 
 
-async def measure(plan: Plan, infra: Infrastructure, results: Results) -> None:
+def parse_outbound_args(argv: list[str]) -> Plan:
+    parser = argparse.ArgumentParser(
+        prog="./dev bench outbound",
+        description="Benchmark the carrier gateway end to end (send request on Kafka, the Twilio "
+        "simulator over HTTP, delivered status on Kafka) next to a bare aiokafka + database + aiohttp "
+        "pipeline doing the same I/O, in the same run.",
+    )
+    defaults, quick = outbound.Sizes(), outbound.QUICK
+    parser.add_argument("--messages", type=int, help=f"send requests (default {defaults.messages:,})")
+    parser.add_argument(
+        "--numbers", type=int, help=f"sending numbers they come from (default {defaults.numbers:,})"
+    )
+    parser.add_argument(
+        "--stall",
+        type=float,
+        metavar="SECONDS",
+        help="stop waiting once no status at all has come for this long; what ended is reported "
+        f"(default {defaults.stall_seconds:g})",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{quick.messages:,} messages from {quick.numbers:,} numbers; the options above still win",
+    )
+    args = parser.parse_args(argv)
+    base = quick if args.quick else defaults
+    sizes = outbound.Sizes(
+        messages=args.messages or base.messages,
+        numbers=args.numbers or base.numbers,
+        stall_seconds=args.stall or base.stall_seconds,
+    )
+    if not 1 <= sizes.numbers <= sizes.messages:
+        parser.error("--numbers must be between 1 and --messages")
+    return Plan(sizes, ("outbound",), None)
+
+
+async def measure(plan: Plan, infra: Infrastructure, results: Results, logs: Path) -> None:
     """All the measures, until done or until SIGINT/SIGTERM (which cancels them: contexts close)."""
     task = asyncio.current_task()
     assert task is not None
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, task.cancel)
+    cpu = ProcessCpu.of_infrastructure(infra.data_dir)
     try:
+        if isinstance(plan.sizes, outbound.Sizes):
+            await outbound.run(infra, plan.sizes, results, cpu, logs)
+            return
         await numbers.run(
             infra.endpoints,
             plan.sizes,
@@ -107,7 +154,7 @@ async def measure(plan: Plan, infra: Infrastructure, results: Results) -> None:
             results,
             budget_seconds=60 * plan.budget_minutes if plan.budget_minutes else None,
             clean_up=infra.origin == "given",
-            cpu=ProcessCpu.of_infrastructure(infra.data_dir),
+            cpu=cpu,
         )
     except asyncio.CancelledError:
         results.stopped = "stopped by a signal"
@@ -133,10 +180,12 @@ def bench_on(origin: str, plan: Plan) -> bool:
     signal stopped it (no further infrastructure is measured)."""
     started = datetime.now(UTC)
     results, code = Results(), code_state()
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     with infrastructure(origin) as infra:
         database = infra.database
         progress(f"Kafka at {infra.endpoints.kafka_bootstrap}, {database} at {infra.endpoints.mongo_url}")
-        asyncio.run(measure(plan, infra, results))
+        asyncio.run(measure(plan, infra, results, path.with_suffix("")))
     finished = datetime.now(UTC)
     report = {
         "started_at": started.isoformat(),
@@ -157,10 +206,12 @@ def bench_on(origin: str, plan: Plan) -> bool:
         "details": results.details,
         "where_time_goes": results.where_time_goes,
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    path = RESULTS_DIR / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")
-    print(render(results, plan, started, finished, f"{infra.origin}, database: {database}"))
+    where = f"{infra.origin}, database: {database}"
+    if isinstance(plan.sizes, outbound.Sizes):
+        print(render_outbound(results, plan.sizes, started, finished, where))
+    else:
+        print(render(results, plan, started, finished, where))
     if code["uncommitted"]:
         print(
             f"\ncode: {code['commit']} + uncommitted changes to {len(code['uncommitted'])} files (see JSON)"
@@ -180,7 +231,46 @@ def code_state() -> dict[str, Any]:
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed}
 
 
+def render_outbound(
+    results: Results, sizes: outbound.Sizes, started: datetime, finished: datetime, origin: str
+) -> str:
+    minutes = (finished - started).total_seconds() / 60
+    lines = [
+        f"textbus outbound benchmark, {started:%Y-%m-%d %H:%M} UTC, {minutes:.1f} min, "
+        f"{os.cpu_count()} CPUs, infrastructure: {origin}",
+        f"{sizes.messages:,} send requests from {sizes.numbers:,} numbers, all produced at once, to the "
+        "Twilio simulator; pacing set out of the way (long code 10/s, profile 100,000/s)",
+        "latency: the request record's Kafka timestamp -> its delivered status read by the bench",
+    ]
+    lines += _main_table(results, "times the baseline")
+    for label in ("carrier gateway", "bare pipeline"):
+        detail = results.details.get(label)
+        if not detail:
+            continue
+        states = ", ".join(f"{n:,} {state}" for state, n in detail["final_states"].items())
+        busy = ", ".join(f"{name} {cores:.2f}" for name, cores in detail["busy_cores"].items())
+        lines += ["", f"{label}: ended {states or 'none'} of {detail['requested']:,}"]
+        lines.append(f"  cores busy on average: {busy}")
+        if detail.get("cut_short"):
+            lines.append(f"  {detail['cut_short']}")
+        if "carrier_requests" in detail:
+            killed = " (killed: not stopped 30 s after SIGTERM)" if detail["exit_code"] == -9 else ""
+            lines.append(
+                f"  carrier requests {detail['carrier_requests']:,}, callbacks posted "
+                f"{detail['callbacks_posted']:,}; exit code {detail['exit_code']}{killed}; "
+                f"log {detail['log_while_measuring']['path']}"
+            )
+        for when in ("measuring", "stopping"):
+            log = detail.get(f"log_while_{when}")
+            if log:
+                levels = ", ".join(f"{n:,} {level}" for level, n in sorted(log["lines_by_level"].items()))
+                lines.append(f"  logged while {when}: {levels or 'nothing'}")
+                lines += [f"    {problem}" for problem in log["first_problems"]]
+    return "\n".join(lines)
+
+
 def render(results: Results, plan: Plan, started: datetime, finished: datetime, origin: str) -> str:
+    assert isinstance(plan.sizes, Sizes)
     sizes, minutes = plan.sizes, (finished - started).total_seconds() / 60
     lines = [
         f"textbus numbers benchmark, {started:%Y-%m-%d %H:%M} UTC, {minutes:.1f} min, "
@@ -189,16 +279,7 @@ def render(results: Results, plan: Plan, started: datetime, finished: datetime, 
         f"search over {sizes.search_numbers:,}, {sizes.repeat} requests per search"
         + (f", budget {plan.budget_minutes:g} min per measure" if plan.budget_minutes else ""),
     ]
-    if results.stopped:
-        lines.append(f"{results.stopped}: measures not reached are missing")
-    lines += [
-        "",
-        *table(
-            ["measure", "value", "baseline", "baseline value", "times slower"],
-            _main_rows(results.rows),
-            text_columns=(0, 2),
-        ),
-    ]
+    lines += _main_table(results, "times slower")
     costs = results.details.get("operation_costs")
     if costs:
         lines += ["", "one operation at a time (mean ms, p95 ms):"]
@@ -246,6 +327,13 @@ def render(results: Results, plan: Plan, started: datetime, finished: datetime, 
             ],
         )
     return "\n".join(lines)
+
+
+def _main_table(results: Results, ratio: str) -> list[str]:
+    """Whether the run was stopped, then each measure next to its baseline."""
+    stopped = [f"{results.stopped}: measures not reached are missing"] if results.stopped else []
+    header = ["measure", "value", "baseline", "baseline value", ratio]
+    return [*stopped, "", *table(header, _main_rows(results.rows), text_columns=(0, 2))]
 
 
 def _mean_p95(cost: dict[str, float]) -> str:

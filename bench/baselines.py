@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import RecordMetadata
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -57,19 +60,33 @@ async def insert_one_rate(db: AsyncDatabase[Document], documents: list[Document]
     return len(documents) / elapsed
 
 
-async def produce_rate(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> float:
-    """Records per second sent with acks=all and idempotence (as the service's producer), all in flight
-    at once: the broker's throughput for these records, not one round trip each."""
+@asynccontextmanager
+async def producer_of(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    """A producer with acks=all and idempotence, as the services' producer."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(topic, b"warm-up")
-        start = time.perf_counter()
-        sent = [await producer.send(topic, value, key=key) for value, key in records]
-        await asyncio.gather(*sent)
-        return len(records) / (time.perf_counter() - start)
+        yield producer
     finally:
         await producer.stop()
+
+
+async def produce_all(
+    producer: AIOKafkaProducer, topic: str, records: list[tuple[bytes, bytes]]
+) -> list[RecordMetadata]:
+    """Every record (value, key) in flight at once; what the broker answered for each."""
+    sent = [await producer.send(topic, value, key=key) for value, key in records]
+    return list(await asyncio.gather(*sent))
+
+
+async def produce_rate(bootstrap: str, topic: str, records: list[tuple[bytes, bytes]]) -> float:
+    """Records per second sent with acks=all and idempotence (as the service's producer), all in flight
+    at once: the broker's throughput for these records, not one round trip each."""
+    async with producer_of(bootstrap) as producer:
+        await producer.send_and_wait(topic, b"warm-up")
+        start = time.perf_counter()
+        await produce_all(producer, topic, records)
+        return len(records) / (time.perf_counter() - start)
 
 
 @dataclass(frozen=True)
@@ -170,16 +187,12 @@ def priced_as(shape: str) -> str:
 
 async def _kafka_costs(bootstrap: str, topic: str, group: str, sample: int) -> dict[str, Latencies]:
     costs: dict[str, Latencies] = {}
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
+    async with producer_of(bootstrap) as producer:
         await producer.send_and_wait(topic, b"warm-up")
         record = b'{"specversion": "1.0", "type": "bench"}'
         costs[SEND] = await latencies(
             lambda: producer.send_and_wait(topic, record, key=b"+19990000000"), sample
         )
-    finally:
-        await producer.stop()
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,

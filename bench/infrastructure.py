@@ -10,6 +10,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import MongoClient
 
 from textbus.devinfra.containers import containers, docker_answers
@@ -65,3 +66,15 @@ def infrastructure(origin: str) -> Iterator[Infrastructure]:
             local_infrastructure(Path(data_dir)) as endpoints,
         ):
             yield Infrastructure(endpoints, origin="local", data_dir=Path(data_dir))
+
+
+async def delete_topics(bootstrap_servers: str, prefix: str) -> None:
+    """Every topic named ``<prefix>.…``: what a run made on a Kafka it was given."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        ours = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
+        if ours:
+            await admin.delete_topics(ours)
+    finally:
+        await admin.close()

@@ -25,7 +25,8 @@ from pymongo import monitoring
 
 from textbus.kit.kafka import Messaging
 
-Kind = Literal["rate", "latency"]
+# A rate: more is better; a latency or a size: less is.
+Kind = Literal["rate", "latency", "size"]
 
 
 @dataclass
@@ -41,7 +42,8 @@ class Row:
 
     @property
     def slower(self) -> float | None:
-        """How many times longer the measure takes than its baseline (rates and latencies alike)."""
+        """How many times longer the measure takes than its baseline (rates and latencies alike), or
+        how many times larger it is (sizes)."""
         if self.baseline_value is None or not self.value or not self.baseline_value:
             return None
         if self.kind == "rate":
@@ -72,6 +74,12 @@ class Latencies:
         if len(self.seconds) < 2:
             return self.seconds[0]
         return statistics.quantiles(self.seconds, n=20, method="inclusive")[18]
+
+    @property
+    def p99(self) -> float:
+        if len(self.seconds) < 2:
+            return self.seconds[0]
+        return statistics.quantiles(self.seconds, n=100, method="inclusive")[98]
 
     @property
     def mean(self) -> float:
@@ -197,6 +205,7 @@ class ProcessCpu:
     not found (given infrastructure elsewhere) are left out."""
 
     pids: dict[str, int]
+    this_process: str = "Python (service + benchmark)"
 
     @classmethod
     def of_infrastructure(cls, data_dir: Path | None) -> ProcessCpu:
@@ -218,8 +227,12 @@ class ProcessCpu:
                 pids["Kafka"] = int(entry.name)
         return cls(pids)
 
+    def with_processes(self, this_process: str, **pids: int) -> ProcessCpu:
+        """The same, naming this process ``this_process`` and watching more processes of ours."""
+        return ProcessCpu({**self.pids, **pids}, this_process)
+
     def snapshot(self) -> dict[str, float]:
-        seconds = {"Python (service + benchmark)": time.process_time()}
+        seconds = {self.this_process: time.process_time()}
         ticks = os.sysconf("SC_CLK_TCK")
         for name, pid in self.pids.items():
             try:
@@ -234,6 +247,13 @@ class ProcessCpu:
     def cores(before: dict[str, float], after: dict[str, float], wall: float) -> dict[str, float]:
         """Cores busy on average between two snapshots."""
         return {name: (after[name] - before[name]) / wall for name in after if name in before}
+
+
+def memory_mib(pid: int) -> dict[str, float]:
+    """A process's resident memory now (VmRSS) and at its peak so far (VmHWM), in MiB, from
+    /proc/<pid>/status (Linux only)."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return {name: int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")}
 
 
 def per_item(tallies: dict[str, Tally], items: int) -> list[dict[str, Any]]:

@@ -22,12 +22,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient, monitoring
 from pymongo.asynchronous.database import AsyncDatabase
 
 from bench import baselines
 from bench.baselines import COMMIT, SEND, OperationCosts
+from bench.infrastructure import delete_topics
 from bench.measure import Latencies, Operations, ProcessCpu, Row, per_item, progress, timed
 from textbus.contracts import Envelope
 from textbus.contracts.numbers.v1 import AddNumber
@@ -575,7 +575,7 @@ class Run:
             await mongo.drop_database(settings.database_name)
             await mongo.close()
             if self.clean_up:
-                await _delete_topics(self.endpoints.kafka_bootstrap, name)
+                await delete_topics(self.endpoints.kafka_bootstrap, name)
 
     @asynccontextmanager
     async def numbers_service(self) -> AsyncIterator[NumbersBench]:
@@ -607,17 +607,6 @@ class Run:
                 )
                 yield bench
             await bench.compare_with_baselines()
-
-
-async def _delete_topics(bootstrap_servers: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
-    await admin.start()
-    try:
-        ours = [t for t in await admin.list_topics() if t.startswith(f"{prefix}.")]
-        if ours:
-            await admin.delete_topics(ours)
-    finally:
-        await admin.close()
 
 
 async def run(
