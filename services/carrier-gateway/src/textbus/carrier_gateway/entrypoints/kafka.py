@@ -19,7 +19,7 @@ from textbus.kit.kafka import BatchRecord, Messaging, PermanentFailure, Record
 READ_MODEL_EVENTS = (NumberEvent, EnterpriseUpserted, GroupUpserted, GroupDeleted, ProjectPublished)
 REQUESTS = topic("sms.outbound.requested.v1")
 RECEIPTS = topic("sms.outbound.receipts.v1")
-RECORDS_PER_FETCH_BYTES = 64 * 1024
+RECORDS_PER_FETCH_BYTES = 16 * 1024
 
 
 class Ownership(ConsumerRebalanceListener):
@@ -74,7 +74,7 @@ def register_handlers(
         listener=ownership,
         # Small fetches: the consumer hands out a partition's fetched records before the next
         # partition's, so a backlog of requests fetched a megabyte at a time would hold every
-        # receipt behind it; about a batch per fetch takes the partitions in turn.
+        # receipt behind it; a few dozen records per fetch takes the partitions in turn.
         max_partition_fetch_bytes=RECORDS_PER_FETCH_BYTES,
     )
     async def handle_outbound(records: Sequence[Record]) -> None:
