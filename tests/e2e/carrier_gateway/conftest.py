@@ -291,7 +291,7 @@ def start_gateway(
     """``async with start_gateway(**gateway settings) as gateway``: the gateway in this test's topics
     and database, on the same port each time, so a test can stop it and start it again."""
     settings = settings_for("carrier-gateway")
-    port = int(gateway_settings.public_url.rsplit(":", 1)[1])
+    port = int((gateway_settings.public_url or "").rsplit(":", 1)[1])
     settings = settings.model_copy(update={"http": HttpSettings(host="127.0.0.1", port=port)})
 
     @asynccontextmanager

@@ -59,7 +59,8 @@ def bootstrap(
     vault = Vault(gateway.credential_keys)
     profiles = MongoProfiles(db, vault, adapters, outbox)
     messages = MongoMessages(db, outbox)
-    public = gateway.public_url.rstrip("/")
+    http_settings = service.settings.http
+    public = (gateway.public_url or f"http://{http_settings.host}:{http_settings.port}").rstrip("/")
 
     def http() -> aiohttp.ClientSession:
         return service.outbound.session

@@ -14,10 +14,10 @@ class GatewaySettings(BaseSettings):
         "the service restarted, credentials re-encrypted (POST /v1/carrier-credentials/re-encrypt), "
         "and the old key dropped.",
     )
-    public_url: str = Field(
-        default="http://127.0.0.1:8083",
+    public_url: str | None = Field(
+        default=None,
         description="The gateway's address as carriers reach it (behind a proxy: the proxy's); "
-        "webhook URLs and signatures are built from it.",
+        "webhook URLs and signatures are built from it. Unset: its own HTTP host and port.",
     )
     validity_seconds: int = Field(default=10 * 3600, ge=60, description="A queued message expires after it.")
     queue_hours: float = Field(
