@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from pydantic import SecretStr
 
-from textbus.carrier_gateway.adapters.carriers.http import Answer, call, refusal
+from textbus.carrier_gateway.adapters.carriers.http import Answer, call, iso_time, refusal
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -65,12 +65,7 @@ def refused(answer: Answer) -> CarrierRefused:
     its code is the ``type`` (``request-validation``...), the field errors join the reason."""
     if answer.status in (401, 403):
         return CarrierRefused("credentials-refused", f"Bandwidth refused the API user ({answer.status})")
-    try:
-        body = answer.json()
-    except SubmitUnknown:
-        body = None
-    if not isinstance(body, dict):
-        return refusal(answer, None, None)
+    body = answer.error_body()
     fields = [
         f"{error.get('fieldName')}: {error.get('description')}"
         for error in body.get("fieldErrors") or []
@@ -87,13 +82,6 @@ def accepted(answer: Answer) -> Accepted:
         return Accepted((str(message["id"]),), segments=message.get("segmentCount"))
     except (KeyError, TypeError) as error:
         raise SubmitUnknown("Bandwidth's answer names no message id") from error
-
-
-def _time(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _receipt(event: Any) -> Receipt | None:
@@ -113,7 +101,7 @@ def _receipt(event: Any) -> Receipt | None:
         reason=event.get("description") if status == "failed" else None,
         sender=message.get("from"),
         recipient=event.get("to"),
-        at=_time(event.get("time")),
+        at=iso_time(event.get("time")),
     )
 
 

@@ -10,7 +10,9 @@ errors, so every carrier maps transport failures alike:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -30,12 +32,19 @@ class Answer:
         return 200 <= self.status < 300
 
     def json(self) -> Any:
-        import json
-
+        """A success answer's JSON: unreadable, it leaves the submit's outcome unknown."""
         try:
             return json.loads(self.body)
         except ValueError as error:
             raise SubmitUnknown(f"the carrier's answer (HTTP {self.status}) is not JSON") from error
+
+    def error_body(self) -> dict[str, Any]:
+        """A refusal's JSON object, or an empty one when it sent none (the refusal stands anyway)."""
+        try:
+            body = json.loads(self.body)
+        except ValueError:
+            return {}
+        return body if isinstance(body, dict) else {}
 
 
 async def call(http: aiohttp.ClientSession, method: str, url: str, **request: Any) -> Answer:
@@ -66,3 +75,11 @@ def refusal(answer: Answer, code: str | None, reason: str | None) -> CarrierRefu
     return CarrierRefused(
         code or f"http-{answer.status}", reason or f"the carrier refused the request (HTTP {answer.status})"
     )
+
+
+def iso_time(value: Any) -> datetime | None:
+    """A time a carrier wrote in ISO 8601, or None when it wrote none or something else."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

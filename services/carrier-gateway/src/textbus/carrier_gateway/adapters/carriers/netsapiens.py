@@ -75,10 +75,9 @@ def token_key(credentials: NetSapiensCredentials) -> tuple[str, str, str]:
 
 def refused(answer: Answer) -> Exception:
     """ns-api's ErrorResponse ``{code, message}`` as a refusal."""
-    body = answer.json() if answer.body.startswith(b"{") else {}
-    code = body.get("code") if isinstance(body, dict) else None
-    message = body.get("message") if isinstance(body, dict) else None
-    return refusal(answer, str(code) if code is not None else None, message)
+    body = answer.error_body()
+    code = body.get("code")
+    return refusal(answer, str(code) if code is not None else None, body.get("message"))
 
 
 class NetSapiensCarrier:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -15,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import SecretStr
 
-from textbus.carrier_gateway.adapters.carriers.http import Answer, call, refusal
+from textbus.carrier_gateway.adapters.carriers.http import Answer, call, iso_time, refusal
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -64,11 +63,8 @@ def refused(answer: Answer) -> CarrierRefused:
     """Telnyx's error body: ``{"errors": [{code, title, detail, source}]}``; the first one decides."""
     if answer.status in (401, 403):
         return CarrierRefused("credentials-refused", f"Telnyx refused the API key ({answer.status})")
-    try:
-        body = answer.json()
-    except SubmitUnknown:
-        body = None
-    errors = body.get("errors") if isinstance(body, dict) else None
+    body = answer.error_body()
+    errors = body.get("errors")
     if not errors or not isinstance(errors[0], dict):
         return refusal(answer, None, None)
     first = errors[0]
@@ -84,13 +80,6 @@ def accepted(answer: Answer) -> Accepted:
         return Accepted((str(message["id"]),), segments=message.get("parts"))
     except (KeyError, TypeError) as error:
         raise SubmitUnknown("Telnyx's answer names no message id") from error
-
-
-def _timestamp(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 class TelnyxCarrier:
@@ -160,7 +149,7 @@ class TelnyxCarrier:
         error_code = str(errors[0]["code"]) if errors and errors[0].get("code") is not None else None
         reason = (errors[0].get("detail") or errors[0].get("title")) if errors else None
         sender = (payload.get("from") or {}).get("phone_number")
-        at = _timestamp(event.get("occurred_at"))
+        at = iso_time(event.get("occurred_at"))
         receipts = []
         for recipient in payload.get("to") or []:
             status = (

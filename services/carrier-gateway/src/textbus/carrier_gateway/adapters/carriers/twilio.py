@@ -65,12 +65,7 @@ def refused(answer: Answer) -> CarrierRefused:
         return CarrierRefused(
             "credentials-refused", f"Twilio refused the account SID or token ({answer.status})"
         )
-    try:
-        body = answer.json()
-    except SubmitUnknown:
-        body = None
-    if not isinstance(body, dict):
-        return refusal(answer, None, None)
+    body = answer.error_body()
     code = body.get("code")
     return refusal(
         answer,

@@ -158,7 +158,7 @@ class VonageCarrier:
         auth = aiohttp.encode_basic_auth(credentials.api_key, credentials.api_secret.get_secret_value())
         answer = await call(http, "GET", f"{api_url}/account/get-balance", headers={"Authorization": auth})
         if not answer.ok:
-            body = answer.json() if answer.body.startswith(b"{") else {}
+            body = answer.error_body()
             raise refusal(answer, body.get("title"), body.get("detail"))
 
     def authentic(self, request: CallbackRequest, credentials: Credentials) -> bool:
