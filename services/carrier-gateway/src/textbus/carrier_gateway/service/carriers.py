@@ -118,6 +118,7 @@ class Capabilities:
     max_text: int | None = None  # the carrier takes at most this many characters per request
     receipts: bool = True  # the carrier reports delivery
     max_media: int = 10  # files in one message, as the carrier's API takes them
+    nanp_only: bool = False  # the carrier texts US and Canadian 10-digit numbers only
 
 
 class CarrierAdapter(Protocol):

@@ -212,7 +212,7 @@ class Sending:
             carrier_kind=profile.carrier,
             carrier_group_texting=capabilities.group_texting,
             carrier_max_text=capabilities.max_text,
-            nanp_only=profile.carrier == "voipms",
+            nanp_only=capabilities.nanp_only,
             media_limits={t: media_limits(profile, t, capabilities.max_media) for t in types},
             segments_per_second={
                 t: profile.number_rates.get(t, DEFAULT_SEGMENTS_PER_SECOND[t]) for t in types
@@ -234,7 +234,7 @@ class Sending:
             from_number=payload.from_number,
             to=tuple(payload.to),
             text=payload.text,
-            media=tuple(MediaItem(m.url, m.content_type, m.size_bytes) for m in payload.media),
+            media=request.media,
             sender_kind=payload.sender.kind,
             sender_id=payload.sender.id,
             requested_by=payload.requested_by,

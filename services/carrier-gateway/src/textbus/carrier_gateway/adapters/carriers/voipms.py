@@ -70,7 +70,7 @@ class VoipMsCarrier:
     kind = "voipms"
     credentials = VoipMsCredentials
     capabilities = Capabilities(
-        group_texting=False, max_text=160, receipts=False, max_media=len(MEDIA_FIELDS)
+        group_texting=False, max_text=160, receipts=False, max_media=len(MEDIA_FIELDS), nanp_only=True
     )
     default_api_url = "https://voip.ms"
 
