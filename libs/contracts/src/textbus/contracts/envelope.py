@@ -105,10 +105,16 @@ class Envelope(BaseModel):
         subject: str,
         tenant: str,
         correlation_id: str | None = None,
+        id: UUID | None = None,
+        time: datetime | None = None,
     ) -> Envelope:
+        """``id``: a producer that derives it (a uuid5 of what the message is) makes a repeat of the
+        same message the same record for consumers' dedupe; by default a new one. ``time``: when."""
         return cls(
+            id=id or uuid4(),
             type=payload.TYPE,
             source=source,
+            time=time or _now(),
             subject=subject,
             tenant=tenant,
             correlation_id=correlation_id,

@@ -19,7 +19,7 @@ from textbus.carrier_gateway.entrypoints.http.messages import register_message_r
 from textbus.carrier_gateway.entrypoints.http.problems import register_problems
 from textbus.carrier_gateway.entrypoints.http.profiles import register_profile_routes
 from textbus.carrier_gateway.entrypoints.http.webhooks import register_webhook_routes
-from textbus.carrier_gateway.entrypoints.kafka import REQUESTS, Ownership, register_handlers
+from textbus.carrier_gateway.entrypoints.kafka import Ownership, register_handlers
 from textbus.carrier_gateway.service.callbacks import MESSAGE_PARAMETER, Callbacks, apply_receipt
 from textbus.carrier_gateway.service.carriers import CarrierAdapter
 from textbus.carrier_gateway.service.desk import Desk, DeskSettings
@@ -32,7 +32,7 @@ from textbus.carrier_gateway.service.profiles import (
     DeleteProfile,
     ReEncryptCredentials,
 )
-from textbus.carrier_gateway.service.sending import Sending, SendingSettings
+from textbus.carrier_gateway.service.sending import REQUESTS, Sending, SendingSettings
 from textbus.contracts import Envelope
 from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted
 from textbus.contracts.directory.v1 import ProjectPublished

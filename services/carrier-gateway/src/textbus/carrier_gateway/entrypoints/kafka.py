@@ -8,6 +8,8 @@ from aiokafka import TopicPartition
 from aiokafka.abc import ConsumerRebalanceListener
 from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 
+from textbus.carrier_gateway.service.callbacks import RECEIPTS
+from textbus.carrier_gateway.service.sending import REQUESTS
 from textbus.contracts import Envelope, topic
 from textbus.contracts.assignments.v1 import EnterpriseUpserted, GroupDeleted, GroupUpserted
 from textbus.contracts.directory.v1 import ProjectPublished
@@ -17,8 +19,6 @@ from textbus.kit.bus import MessageBus
 from textbus.kit.kafka import BatchRecord, Messaging, PermanentFailure, Record
 
 READ_MODEL_EVENTS = (NumberEvent, EnterpriseUpserted, GroupUpserted, GroupDeleted, ProjectPublished)
-REQUESTS = topic("sms.outbound.requested.v1")
-RECEIPTS = topic("sms.outbound.receipts.v1")
 RECORDS_PER_FETCH_BYTES = 16 * 1024
 
 

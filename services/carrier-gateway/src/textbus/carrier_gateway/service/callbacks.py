@@ -22,6 +22,7 @@ from textbus.carrier_gateway.service.errors import (
     ProfileNotFound,
     UnknownCallback,
 )
+from textbus.carrier_gateway.service.events import SOURCE
 from textbus.carrier_gateway.service.model import OutboundMessage, Part, message_key
 from textbus.carrier_gateway.service.ports import Messages, Profiles
 from textbus.carrier_gateway.service.transitions import move
@@ -87,16 +88,15 @@ class Callbacks:
                 reason=receipt.reason,
                 at=receipt.at or request.received_at,
             )
-            envelope = Envelope(
-                # The same report twice (carriers retry) is one record for the consumer's dedupe.
-                id=uuid.uuid5(_IDS, f"{profile.profile_id}/{receipt.carrier_id}/{receipt.status}"),
-                type=payload.TYPE,
-                source="carrier-gateway",
-                time=request.received_at,
+            envelope = Envelope.wrap(
+                payload,
+                source=SOURCE,
                 subject=message.from_number,
                 tenant=profile.tenant,
                 correlation_id=message.message_id,
-                data=payload,
+                # The same report twice (carriers retry) is one record for the consumer's dedupe.
+                id=uuid.uuid5(_IDS, f"{profile.profile_id}/{receipt.carrier_id}/{receipt.status}"),
+                time=request.received_at,
             )
             await self.publish(RECEIPTS, envelope)
         return adapter.answer()

@@ -47,13 +47,12 @@ def activity(message: OutboundMessage, change: Transition) -> Event:
 def _envelope(
     message: OutboundMessage, payload: MessageStatusChanged | NumberActivity, name: str, change: Transition
 ) -> Envelope:
-    return Envelope(
-        id=uuid.uuid5(_IDS, name),
-        type=payload.TYPE,
+    return Envelope.wrap(
+        payload,
         source=SOURCE,
-        time=change.at,
         subject=message.from_number,
         tenant=message.tenant,
         correlation_id=message.message_id,
-        data=payload,
+        id=uuid.uuid5(_IDS, name),
+        time=change.at,
     )

@@ -9,6 +9,7 @@ again when it takes it (the facts may have changed in between), and only that pl
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -37,11 +38,12 @@ from textbus.carrier_gateway.service.errors import SendRefused
 from textbus.carrier_gateway.service.model import OutboundMessage, Part, Profile, Transition, message_key
 from textbus.carrier_gateway.service.ports import Consent, Event, Messages, Profiles, ReadModels
 from textbus.carrier_gateway.service.transitions import move
-from textbus.contracts import Envelope, Topic
+from textbus.contracts import Envelope, Topic, topic
 from textbus.contracts.outbound.v1 import SendMessage
 from textbus.kit.clock import Clock
 
 Publish = Callable[[Topic, Envelope], Awaitable[None]]
+REQUESTS = topic("sms.outbound.requested.v1")
 
 
 class PlanView(BaseModel):
@@ -135,9 +137,22 @@ class Sending:
             carrier=profile.carrier if profile else None,
         )
 
-    async def request(self, topic: Topic, envelope: Envelope) -> None:
-        """Put a send request on the requests topic, for the sending number's consumer."""
-        await self.publish(topic, envelope)
+    async def send(self, tenant: str, payload: SendMessage) -> tuple[PlanView, datetime]:
+        """Plan the message now (``SendRefused`` if it cannot go), then put its request on the
+        requests topic for the sending number's consumer; the plan and when it was accepted."""
+        planned = await self.plan_view(tenant, payload)
+        envelope = Envelope.wrap(
+            payload,
+            source=events.SOURCE,
+            subject=payload.from_number,
+            tenant=tenant,
+            correlation_id=payload.message_id,
+            # The same message id is the same record: a retried POST publishes one message.
+            id=uuid.uuid5(uuid.NAMESPACE_URL, f"textbus:{tenant}/{payload.message_id}"),
+            time=self.clock(),
+        )
+        await self.publish(REQUESTS, envelope)
+        return planned, envelope.time
 
     async def view(self, tenant: str, message_id: str) -> MessageView | None:
         message = await self.messages.get(message_key(tenant, message_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from aiohttp import web
@@ -10,14 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from textbus.carrier_gateway.service.errors import MessageNotFound
 from textbus.carrier_gateway.service.sending import MessageView, PlanView, Sending
-from textbus.contracts import Envelope, topic
 from textbus.contracts.common import E164, Id
 from textbus.contracts.outbound.v1 import MediaItem, Sender, SenderKind, SendMessage
 from textbus.kit.http import Api, RequestModel, principal, tenant_of
 
 TAGS = ("messages",)
 MESSAGES = "/v1/tenants/{tenant}/messages"
-REQUESTS = topic("sms.outbound.requested.v1")
 
 
 class MediaBody(RequestModel):
@@ -90,23 +87,10 @@ def register_message_routes(api: Api, sending: Sending) -> None:
         responses={422: "Refused: the problem's code says why"},
     )
     async def send_message(request: web.Request, body: SendBody) -> SendAnswer:
-        tenant = tenant_of(request)
         payload = body.payload(principal(request).subject)
-        planned = await sending.plan_view(tenant, payload)
-        envelope = Envelope(
-            # The same message id is the same record: a retried POST publishes one message.
-            id=uuid.uuid5(uuid.NAMESPACE_URL, f"textbus:{tenant}/{payload.message_id}"),
-            type=payload.TYPE,
-            source="carrier-gateway",
-            time=sending.clock(),
-            subject=payload.from_number,
-            tenant=tenant,
-            correlation_id=payload.message_id,
-            data=payload,
-        )
-        await sending.request(REQUESTS, envelope)
+        planned, accepted_at = await sending.send(tenant_of(request), payload)
         return SendAnswer(
-            message_id=payload.message_id, state="accepted", plan=planned, accepted_at=envelope.time
+            message_id=payload.message_id, state="accepted", plan=planned, accepted_at=accepted_at
         )
 
     @api.get(
