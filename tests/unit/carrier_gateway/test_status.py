@@ -1,8 +1,10 @@
 import itertools
+from typing import get_args
 
 import pytest
 
 from textbus.carrier_gateway.domain.status import RANK, STATES, TERMINAL, State, advance, aggregate
+from textbus.contracts.outbound.v1 import MessageState
 
 pytestmark = pytest.mark.unit
 
@@ -168,3 +170,8 @@ def test_any_order_of_per_part_receipts_ends_the_message_the_same_way(
             message = advance(message, aggregate(parts)) or message
         ends.add(message)
     assert len(ends) == 1
+
+
+def test_the_status_topic_carries_exactly_the_state_machines_states() -> None:
+    # The domain may not import the wire contracts, so its states and the contract's are two lists.
+    assert set(get_args(MessageState)) == set(STATES)
