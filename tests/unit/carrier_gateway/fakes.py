@@ -16,6 +16,7 @@ from textbus.carrier_gateway.service.carriers import (
     CallbackRequest,
     Capabilities,
     Credentials,
+    InboundText,
     Receipt,
     Submission,
 )
@@ -111,6 +112,12 @@ class ScriptedCarrier:
 
     def receipts(self, request: CallbackRequest) -> list[Receipt]:
         return []
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        return []
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        return None
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer()

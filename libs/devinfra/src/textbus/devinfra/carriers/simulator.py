@@ -6,6 +6,10 @@ A simulator of one carrier subclasses ``CarrierSimulator``: ``routes()`` adds th
 each handler starts with ``await self.fault()`` (which may answer for it, or hang), records the
 message with ``self.record(...)`` and, if the carrier reports status, ``self.report(...)``
 schedules the callbacks the carrier would send, signed by the subclass's ``post_callback``.
+
+Inbound texts go the other way: ``deliver_inbound`` sends a message to a profile's webhook the way
+the carrier would (``inbound_requests`` builds the carrier's signed calls: one, or one per part of
+a long text), retrying as carriers do while the gateway answers 5xx or does not answer.
 """
 
 from __future__ import annotations
@@ -70,6 +74,47 @@ class SentMessage:
     request: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class InboundFile:
+    url: str
+    content_type: str = "image/jpeg"
+    size: int = 1024
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    """A text a handset sends to one of our numbers, before the carrier writes it its way."""
+
+    sender: str  # E.164
+    recipient: str  # E.164, our number
+    text: str
+    media: tuple[InboundFile, ...] = ()
+    cc: tuple[str, ...] = ()  # the group text's other recipients
+    carrier_id: str = ""  # the carrier's id; the simulator picks one when empty
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One call a carrier makes to a webhook, signed and ready to send."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass
+class WebhookCall:
+    """A webhook call the simulator made and the answers it got (one per attempt)."""
+
+    request: WebhookRequest
+    answers: list[int] = field(default_factory=list)  # HTTP statuses; 0 for no answer
+
+    @property
+    def taken(self) -> bool:
+        return bool(self.answers) and 200 <= self.answers[-1] < 300
+
+
 Outcome = Callable[[SentMessage], str]  # "delivered", "undelivered" or "failed"
 
 
@@ -84,6 +129,7 @@ class CarrierSimulator(ABC):
         self.faults = Faults()
         self.sent: list[SentMessage] = []
         self.callbacks_sent: list[tuple[str, Any]] = []  # (url, what was posted) in sending order
+        self.webhooks_sent: list[WebhookCall] = []  # inbound calls, in sending order
         self.requests = 0
         self.callback_delay_seconds = callback_delay_seconds
         self.outcome = outcome
@@ -95,6 +141,7 @@ class CarrierSimulator(ABC):
         self.app = web.Application(client_max_size=8 * 1024 * 1024)
         self.app.router.add_get("/_sim/messages", self._list_messages)
         self.app.router.add_post("/_sim/faults", self._set_faults)
+        self.app.router.add_post("/_sim/inbound", self._inbound)
         self.routes(self.app)
 
     # --- what a carrier's simulator provides ---------------------------------------------------
@@ -108,6 +155,11 @@ class CarrierSimulator(ABC):
     ) -> Any:
         """Send one status callback for ``message`` (``part``: 0-based part for per-part
         receipts) the carrier's way, signed its way; what was posted (for tests)."""
+
+    @abstractmethod
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """The calls the carrier makes to ``webhook_url`` to deliver ``message`` (one per part where
+        it splits long texts), signed its way, with ``message.carrier_id`` as its message id."""
 
     def callback_statuses(self, message: SentMessage, outcome: str) -> list[tuple[str, int]]:
         """The (status, part) callbacks the carrier sends for a message with that outcome, in the
@@ -160,6 +212,38 @@ class CarrierSimulator(ABC):
                     posted = await self.post_callback(self.client, message, status, part)
                     self.callbacks_sent.append((message.callback_url or "", posted))
 
+    async def deliver_inbound(
+        self, message: InboundMessage, webhook_url: str, *, retry_for_seconds: float = 60.0
+    ) -> list[WebhookCall]:
+        """Deliver ``message`` to the webhook as the carrier would: each call retried (backing off
+        from 0.2 s to 2 s) while the answer is a 5xx or none, for up to ``retry_for_seconds``."""
+        if not message.carrier_id:
+            message = InboundMessage(**{**message.__dict__, "carrier_id": self.new_id("IN")})
+        calls = [WebhookCall(r) for r in self.inbound_requests(message, webhook_url)]
+        for call in calls:
+            self.webhooks_sent.append(call)
+            await self.send_webhook(call, retry_for_seconds)
+        return calls
+
+    async def send_webhook(self, call: WebhookCall, retry_for_seconds: float = 60.0) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + retry_for_seconds
+        backoff = 0.2
+        while True:
+            request = call.request
+            try:
+                async with self.client.request(
+                    request.method, request.url, headers=request.headers, data=request.body or None
+                ) as answer:
+                    await answer.read()
+                    call.answers.append(answer.status)
+            except (TimeoutError, aiohttp.ClientError):
+                call.answers.append(0)
+            if 0 < call.answers[-1] < 500 or loop.time() + backoff > deadline:
+                return
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 2.0)
+
     @property
     def client(self) -> aiohttp.ClientSession:
         if self._client is None:
@@ -210,6 +294,23 @@ class CarrierSimulator(ABC):
                 for m in self.sent
             ]
         )
+
+    async def _inbound(self, request: web.Request) -> web.Response:
+        """``{"webhook_url", "from", "to", "text", "media": [{url, content_type, size}], "cc",
+        "carrier_id"}``: deliver it, answer with the statuses the webhook gave each call."""
+        body = json.loads(await request.read())
+        message = InboundMessage(
+            sender=body["from"],
+            recipient=body["to"],
+            text=body.get("text", ""),
+            media=tuple(InboundFile(**m) for m in body.get("media", [])),
+            cc=tuple(body.get("cc", [])),
+            carrier_id=body.get("carrier_id", ""),
+        )
+        calls = await self.deliver_inbound(
+            message, body["webhook_url"], retry_for_seconds=body.get("retry_for_seconds", 60.0)
+        )
+        return web.json_response({"answers": [c.answers for c in calls]})
 
     async def _set_faults(self, request: web.Request) -> web.Response:
         body = json.loads(await request.read() or b"{}")

@@ -1,8 +1,8 @@
 """The port every carrier adapter implements, and the values that cross it.
 
 An adapter speaks one carrier's wire format (``adapters/carriers/<kind>.py``): it submits one
-message, checks a profile's credentials, authenticates a status callback the carrier's way and
-reads the receipts in it. It never logs, raises or returns a credential: errors carry the
+message, checks a profile's credentials, authenticates a callback the carrier's way and reads the
+receipts and the inbound messages in it. It never logs, raises or returns a credential: errors carry the
 carrier's code and a reason, nothing of the request that authenticated it.
 """
 
@@ -93,6 +93,39 @@ class Receipt:
 
 
 @dataclass(frozen=True)
+class InboundMedia:
+    """A file of an inbound MMS, where the carrier keeps it (http or https)."""
+
+    url: str
+    content_type: str | None = None
+    size: int | None = None  # bytes, when the carrier says
+
+
+@dataclass(frozen=True)
+class Concatenated:
+    """This inbound call is one part of a long text the carrier delivers in parts (Vonage
+    ``concat-*``): the gateway joins the parts, in any order, before publishing the text."""
+
+    reference: str  # the carrier's id of the whole text, the same in every part
+    total: int
+    part: int  # 1-based
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """One message a carrier delivered to one of our numbers."""
+
+    carrier_id: str  # the carrier's id of the message (of this part, for a long text in parts)
+    sender: str  # E.164
+    recipient: str  # E.164: our number that received it
+    text: str
+    media: tuple[InboundMedia, ...] = ()
+    cc: tuple[str, ...] = ()  # E.164: the other recipients of a group text
+    at: datetime | None = None  # when the carrier received it, if it says
+    part: Concatenated | None = None
+
+
+@dataclass(frozen=True)
 class CallbackRequest:
     """A carrier's HTTP call to the gateway, independent of the web framework. ``url`` is the
     public URL the carrier called (what it signed), ``headers`` have lower-case names."""
@@ -119,6 +152,9 @@ class Capabilities:
     receipts: bool = True  # the carrier reports delivery
     max_media: int = 10  # files in one message, as the carrier's API takes them
     nanp_only: bool = False  # the carrier texts US and Canadian 10-digit numbers only
+    # The carrier retries a callback answered with a 4xx (as with a 5xx): an unreadable one is
+    # then dead-lettered and answered 2xx, or it would come back for a day.
+    retries_refused_callbacks: bool = False
 
 
 class CarrierAdapter(Protocol):
@@ -154,6 +190,18 @@ class CarrierAdapter(Protocol):
     def receipts(self, request: CallbackRequest) -> list[Receipt]:
         """The status receipts in an authentic callback (empty if it carries none, e.g. an inbound
         message); ``ValueError`` with a reason if it is malformed."""
+        ...
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        """The inbound messages in an authentic callback (empty if it carries none, e.g. a status
+        receipt); ``ValueError`` with a reason if it is malformed: numbers not E.164, media URLs
+        not http(s), text not UTF-8, fields missing."""
+        ...
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        """A key naming this signed request, for schemes whose signature covers a timestamp (or a
+        nonce): the same key twice within the replay window is a replay. None where the scheme
+        cannot tell a replay from a carrier's retry."""
         ...
 
     def answer(self) -> CallbackAnswer:

@@ -2,18 +2,22 @@
 (``./dev run``). It takes every message and, a moment later, reports it sent and delivered by
 calling the profile's webhook like a real carrier would, so the message travels the same path:
 callback, durable receipt, state machine. Its callbacks are authenticated by the secret in the
-webhook URL; nothing leaves the machine."""
+webhook URL; nothing leaves the machine.
+
+An inbound text reaches a sandbox profile as a JSON POST to its webhook (what ``./dev run``'s
+tour and the tests send): ``{"id", "from", "to", "text", "media": [{"url", "type", "size"}],
+"cc": [...]}``."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from typing import ClassVar
 
 import aiohttp
 from pydantic import SecretStr
 
+from textbus.carrier_gateway.adapters.carriers.reading import field, json_body
 from textbus.carrier_gateway.adapters.carriers.unsigned import secret_in_path
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
@@ -21,6 +25,8 @@ from textbus.carrier_gateway.service.carriers import (
     CallbackRequest,
     Capabilities,
     Credentials,
+    InboundMedia,
+    InboundText,
     Receipt,
     Submission,
 )
@@ -73,11 +79,53 @@ class SandboxCarrier:
         return credentials.webhook_secret is not None and secret_in_path(request, credentials.webhook_secret)
 
     def receipts(self, request: CallbackRequest) -> list[Receipt]:
-        try:
-            body = json.loads(request.body)
-            return [Receipt(carrier_id=str(body["id"]), status=body["status"])]
-        except (ValueError, KeyError, TypeError):
-            raise ValueError("a sandbox callback is JSON with id and status") from None
+        body = _object(request)
+        if "status" not in body:
+            return []
+        if body["status"] not in ("sent", "delivered", "undelivered", "failed"):
+            raise ValueError("a sandbox receipt's status is sent, delivered, undelivered or failed")
+        return [Receipt(carrier_id=field(body, "id"), status=body["status"])]
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        body = _object(request)
+        if "status" in body:
+            return []
+        media = body.get("media") or []
+        cc = body.get("cc") or []
+        if not isinstance(media, list) or not all(isinstance(m, dict) for m in media):
+            raise ValueError("a sandbox message's media is a list of {url, type, size}")
+        if not isinstance(cc, list) or not all(isinstance(n, str) for n in cc):
+            raise ValueError("a sandbox message's cc is a list of numbers")
+        text = body.get("text", "")
+        if not isinstance(text, str):
+            raise ValueError("a sandbox message's text is a string")
+        return [
+            InboundText(
+                carrier_id=field(body, "id"),
+                sender=field(body, "from"),
+                recipient=field(body, "to"),
+                text=text,
+                media=tuple(
+                    InboundMedia(
+                        url=field(m, "url"),
+                        content_type=m.get("type") if isinstance(m.get("type"), str) else None,
+                        size=m.get("size") if isinstance(m.get("size"), int) else None,
+                    )
+                    for m in media
+                ),
+                cc=tuple(cc),
+            )
+        ]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        return None  # a secret in the URL, no timestamp: a replay is a retry
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer(200, "text/plain", b"ok")
+
+
+def _object(request: CallbackRequest) -> dict[str, object]:
+    body = json_body(request)
+    if not isinstance(body, dict):
+        raise ValueError("a sandbox callback is a JSON object")
+    return body
