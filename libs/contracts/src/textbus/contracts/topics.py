@@ -139,6 +139,25 @@ TOPICS: tuple[Topic, ...] = (
         partitions=12,
     ),
     Topic(
+        name="sms.inbound.callbacks.v1",
+        key="E.164 receiving number",
+        producers=("carrier-gateway",),
+        consumers=("carrier-gateway",),
+        description="Inbound texts as the carriers' webhooks delivered them, durable before the carrier "
+        "is answered, duplicates and parts included; internal to the gateway.",
+        payloads=("textbus.inbound.CarrierMessageRecorded.v1",),
+        partitions=12,
+    ),
+    Topic(
+        name="sms.inbound.received.v1",
+        key="E.164 receiving number",
+        producers=("carrier-gateway",),
+        consumers=("inbound-router", "carrier-gateway"),
+        description="Each text the tenants' numbers received, once, long texts joined.",
+        payloads=("textbus.inbound.InboundMessageReceived.v1",),
+        partitions=12,
+    ),
+    Topic(
         name="sms.outbound.status.v1",
         key="E.164 sending number",
         producers=("carrier-gateway",),
