@@ -156,10 +156,11 @@ class CarrierSimulator(ABC):
         """Send one status callback for ``message`` (``part``: 0-based part for per-part
         receipts) the carrier's way, signed its way; what was posted (for tests)."""
 
-    @abstractmethod
     def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
         """The calls the carrier makes to ``webhook_url`` to deliver ``message`` (one per part where
-        it splits long texts), signed its way, with ``message.carrier_id`` as its message id."""
+        it splits long texts), signed its way, with ``message.carrier_id`` as its message id.
+        Each carrier's simulator writes its own (#12); until it does, it cannot deliver inbound."""
+        raise NotImplementedError(f"the {self.kind} simulator does not deliver inbound texts yet (#12)")
 
     def callback_statuses(self, message: SentMessage, outcome: str) -> list[tuple[str, int]]:
         """The (status, part) callbacks the carrier sends for a message with that outcome, in the

@@ -192,6 +192,15 @@ class CarrierAdapter(Protocol):
         message); ``ValueError`` with a reason if it is malformed."""
         ...
 
+    def answer(self) -> CallbackAnswer:
+        """What the carrier expects back once the callback is durably recorded."""
+        ...
+
+
+class InboundReader(Protocol):
+    """What an adapter adds to read inbound texts (#12). So far the sandbox's; it joins
+    ``CarrierAdapter`` once every carrier kind reads its own inbound format."""
+
     def inbound(self, request: CallbackRequest) -> list[InboundText]:
         """The inbound messages in an authentic callback (empty if it carries none, e.g. a status
         receipt); ``ValueError`` with a reason if it is malformed: numbers not E.164, media URLs
@@ -202,8 +211,4 @@ class CarrierAdapter(Protocol):
         """A key naming this signed request, for schemes whose signature covers a timestamp (or a
         nonce): the same key twice within the replay window is a replay. None where the scheme
         cannot tell a replay from a carrier's retry."""
-        ...
-
-    def answer(self) -> CallbackAnswer:
-        """What the carrier expects back once the callback is durably recorded."""
         ...
