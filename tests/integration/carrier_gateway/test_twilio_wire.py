@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from tests.integration.carrier_gateway.wire import ELEVEN_MEDIA, SENDER, CallbackSink, TransportRules, Wire
 from textbus.carrier_gateway.adapters.carriers.twilio import TwilioCarrier, TwilioCredentials
 from textbus.carrier_gateway.service.carriers import CarrierRefused, Media
+from textbus.devinfra.carriers.simulator import InboundFile, InboundMessage
 from textbus.devinfra.carriers.twilio import TwilioSimulator
 
 SID, TOKEN = "AC" + "1" * 32, "a-twilio-auth-token"
@@ -111,3 +112,22 @@ async def test_a_forged_callback_is_not_authentic(
     assert not wire.carrier.authentic(tampered, wire.credentials)
     assert not wire.carrier.authentic(elsewhere, wire.credentials)
     assert not wire.carrier.authentic(genuine, wire.wrong_credentials)
+
+
+async def test_an_incoming_text_from_the_simulator_is_authentic_and_read(sink: CallbackSink) -> None:
+    simulator = TwilioSimulator(SID, TOKEN)
+    credentials = TwilioCredentials(account_sid=SID, auth_token=SecretStr(TOKEN))
+    message = InboundMessage(
+        "+14155550100", "+14155550199", "hi ☀", media=(InboundFile("https://m.example/1.png", "image/png"),)
+    )
+    async with simulator:
+        [call] = await simulator.deliver_inbound(message, sink.url + "/v1/carriers/p1/webhook")
+    assert call.taken
+    [request] = sink.about(call.request.body.decode().split("MessageSid=")[1].split("&")[0])
+    carrier = TwilioCarrier()
+    assert carrier.authentic(request, credentials)
+    assert not carrier.authentic(request, TwilioCredentials(account_sid=SID, auth_token=SecretStr("wrong")))
+    [text] = carrier.inbound(request)
+    assert (text.sender, text.recipient, text.text) == ("+14155550100", "+14155550199", "hi ☀")
+    assert text.carrier_id.startswith("IN")
+    assert [(m.url, m.content_type) for m in text.media] == [("https://m.example/1.png", "image/png")]

@@ -202,3 +202,83 @@ def test_the_answer_is_empty_twiml() -> None:
 def test_no_credential_shows_in_a_repr_or_a_refusal() -> None:
     assert TOKEN not in repr(CREDENTIALS) and TOKEN not in repr(carrier)
     assert TOKEN not in str(refused(Answer(401, {}, b'{"code": 20003, "message": "Authenticate"}')))
+
+
+def _inbound(
+    params: dict[str, str], url: str = "https://gateway.example/v1/carriers/p1/webhook"
+) -> CallbackRequest:
+    body = urlencode(params).encode()
+    return CallbackRequest(
+        "POST",
+        url,
+        {"x-twilio-signature": signature(TOKEN, url, list(params.items()))},
+        [],
+        body,
+        datetime(2026, 12, 2, tzinfo=UTC),
+    )
+
+
+def test_an_incoming_mms_is_read_with_its_files_and_is_no_receipt() -> None:
+    request = _inbound(
+        {
+            "MessageSid": "MM1",
+            "SmsSid": "MM1",
+            "SmsStatus": "received",
+            "From": "+14155550100",
+            "To": "+14155550199",
+            "Body": "look: ☀",
+            "NumMedia": "2",
+            "MediaUrl0": "https://api.twilio.com/media/ME1",
+            "MediaContentType0": "image/jpeg",
+            "MediaUrl1": "https://api.twilio.com/media/ME2",
+            "MediaContentType1": "image/png",
+        }
+    )
+    carrier = TwilioCarrier()
+    assert carrier.authentic(request, CREDENTIALS)
+    [text] = carrier.inbound(request)
+    assert (text.carrier_id, text.sender, text.recipient, text.text) == (
+        "MM1",
+        "+14155550100",
+        "+14155550199",
+        "look: ☀",
+    )
+    assert [(m.url, m.content_type) for m in text.media] == [
+        ("https://api.twilio.com/media/ME1", "image/jpeg"),
+        ("https://api.twilio.com/media/ME2", "image/png"),
+    ]
+    assert carrier.receipts(request) == [] and carrier.replay_key(request) is None
+
+
+def test_a_status_callback_carries_no_inbound_text() -> None:
+    request = _inbound({"MessageSid": "SM1", "MessageStatus": "delivered", "From": "+1", "To": "+2"})
+    assert TwilioCarrier().inbound(request) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"SmsStatus": "received", "MessageSid": "SM1", "To": "+14155550199"}, "no From"),
+        (
+            {"SmsStatus": "received", "MessageSid": "SM1", "From": "+1", "To": "+2", "NumMedia": "x"},
+            "NumMedia",
+        ),
+        (
+            {"SmsStatus": "received", "MessageSid": "SM1", "From": "+1", "To": "+2", "NumMedia": "1"},
+            "MediaUrl0",
+        ),
+    ],
+)
+def test_an_unreadable_incoming_message_is_refused_with_the_reason(
+    params: dict[str, str], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        TwilioCarrier().inbound(_inbound(params))
+
+
+def test_a_body_that_is_not_utf8_is_refused() -> None:
+    request = CallbackRequest(
+        "POST", "https://g.example/w", {}, [], b"Body=%FF&SmsStatus=received", datetime.now(UTC)
+    )
+    with pytest.raises(ValueError, match="not UTF-8"):
+        TwilioCarrier().inbound(request)

@@ -11,11 +11,19 @@ import hmac
 import re
 import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
 
-from textbus.devinfra.carriers.simulator import CarrierSimulator, Outcome, SentMessage, delivered
+from textbus.devinfra.carriers.simulator import (
+    CarrierSimulator,
+    InboundMessage,
+    Outcome,
+    SentMessage,
+    WebhookRequest,
+    delivered,
+)
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 MAX_BODY = 1600
@@ -140,6 +148,30 @@ class TwilioSimulator(CarrierSimulator):
         return base64.b64encode(
             hmac.new(self.auth_token.encode(), signed.encode(), hashlib.sha1).digest()
         ).decode()
+
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """Twilio's incoming-message webhook: a signed form post with the message's fields."""
+        params = {
+            "AccountSid": self.account_sid,
+            "ApiVersion": "2010-04-01",
+            "Body": message.text,
+            "From": message.sender,
+            "MessageSid": message.carrier_id,
+            "NumMedia": str(len(message.media)),
+            "NumSegments": str(segments(message.text)),
+            "SmsMessageSid": message.carrier_id,
+            "SmsSid": message.carrier_id,
+            "SmsStatus": "received",
+            "To": message.recipient,
+        }
+        for n, file in enumerate(message.media):
+            params[f"MediaUrl{n}"] = file.url
+            params[f"MediaContentType{n}"] = file.content_type
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": self.sign(webhook_url, params),
+        }
+        return [WebhookRequest("POST", webhook_url, headers, urlencode(params).encode())]
 
     async def post_callback(
         self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int

@@ -12,6 +12,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import Answer, call, refusal
+from textbus.carrier_gateway.adapters.carriers.reading import field, form
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -19,6 +20,8 @@ from textbus.carrier_gateway.service.carriers import (
     Capabilities,
     CarrierRefused,
     Credentials,
+    InboundMedia,
+    InboundText,
     Receipt,
     ReceiptStatus,
     Submission,
@@ -179,6 +182,33 @@ class TwilioCarrier:
                 recipient=params.get("To") or None,
             )
         ]
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        """Twilio's incoming-message webhook: a form post with ``SmsStatus=received``, ``From``,
+        ``To``, ``Body``, ``NumMedia`` and ``MediaUrl{N}``/``MediaContentType{N}`` per file."""
+        params = dict(form(request))
+        if (params.get("SmsStatus") or params.get("MessageStatus")) != "received":
+            return []
+        try:
+            files = int(params.get("NumMedia") or "0")
+        except ValueError:
+            raise ValueError("a Twilio message's NumMedia is not a number") from None
+        media = tuple(
+            InboundMedia(url=field(params, f"MediaUrl{n}"), content_type=params.get(f"MediaContentType{n}"))
+            for n in range(files)
+        )
+        return [
+            InboundText(
+                carrier_id=params.get("MessageSid") or field(params, "SmsSid"),
+                sender=field(params, "From"),
+                recipient=field(params, "To"),
+                text=params.get("Body", ""),
+                media=media,
+            )
+        ]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        return None  # Twilio signs no timestamp: a replay cannot be told from its retry
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer(200, "text/xml", b'<?xml version="1.0" encoding="UTF-8"?><Response/>')
