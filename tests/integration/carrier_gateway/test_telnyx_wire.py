@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from tests.integration.carrier_gateway.wire import ELEVEN_MEDIA, SENDER, CallbackSink, TransportRules, Wire
 from textbus.carrier_gateway.adapters.carriers.telnyx import TelnyxCarrier, TelnyxCredentials
 from textbus.carrier_gateway.service.carriers import CarrierRefused, Media
+from textbus.devinfra.carriers.simulator import InboundFile, InboundMessage
 from textbus.devinfra.carriers.telnyx import TelnyxSimulator
 
 API_KEY = "KEY01234567890_a-telnyx-api-key"
@@ -129,3 +130,36 @@ async def test_a_forged_event_is_not_authentic(
     assert not wire.carrier.authentic(
         genuine, wire.credentials.model_copy(update={"webhook_public_key": SecretStr(other_key)})
     )
+
+
+async def test_an_incoming_group_mms_from_the_simulator_is_authentic_and_read(
+    simulator: TelnyxSimulator, wire: Wire, sink: CallbackSink
+) -> None:
+    message = InboundMessage(
+        "+14155550100",
+        "+14155550199",
+        "hi ☀",
+        media=(InboundFile("https://m.example/1.png", "image/png", 2048),),
+        cc=("+14155550123",),
+        carrier_id=str(uuid.uuid4()),
+    )
+    [call] = await simulator.deliver_inbound(message, f"{sink.url}/telnyx/inbound")
+    assert call.taken
+    [request] = sink.about(message.carrier_id)
+    carrier = TelnyxCarrier()
+    assert carrier.authentic(request, wire.credentials)
+    [text] = carrier.inbound(request)
+    assert (text.carrier_id, text.sender, text.recipient, text.text, text.cc) == (
+        message.carrier_id,
+        "+14155550100",
+        "+14155550199",
+        "hi ☀",
+        ("+14155550123",),
+    )
+    assert [(m.url, m.content_type, m.size) for m in text.media] == [
+        ("https://m.example/1.png", "image/png", 2048)
+    ]
+    assert carrier.receipts(request) == []
+    assert carrier.replay_key(request) == request.headers["telnyx-signature-ed25519"]
+    tampered = dataclasses.replace(request, body=request.body.replace(b"hi", b"ho"))
+    assert not carrier.authentic(tampered, wire.credentials)

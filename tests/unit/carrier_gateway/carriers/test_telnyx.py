@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import SecretStr
 
+from tests.unit.carrier_gateway.carriers.canned import callback
 from textbus.carrier_gateway.adapters.carriers.http import Answer
 from textbus.carrier_gateway.adapters.carriers.telnyx import (
     TelnyxCarrier,
@@ -181,3 +182,28 @@ def test_no_credential_shows_in_a_repr_or_a_refusal() -> None:
     assert API_KEY not in repr(CREDENTIALS) and PUBLIC_KEY not in repr(CREDENTIALS)
     assert API_KEY not in repr(carrier)
     assert API_KEY not in str(refused(Answer(401, {}, b"{}")))
+
+
+def _received(payload: object) -> CallbackRequest:
+    return callback(json_body={"data": {"event_type": "message.received", "payload": payload}})
+
+
+@pytest.mark.parametrize(
+    ("payload", "reason"),
+    [
+        (None, "without payload"),
+        ({"id": "m1", "to": [{"phone_number": "+14155550199"}]}, "without from and to"),
+        ({"id": "m1", "from": {"phone_number": "+14155550100"}, "to": []}, "without from and to"),
+        ({"from": {"phone_number": "+1"}, "to": [{"phone_number": "+2"}]}, "no id"),
+        ({"id": "m1", "from": {"phone_number": "+1"}, "to": [{"phone_number": "+2"}], "media": "x"}, "media"),
+        ({"id": "m1", "from": {"phone_number": "+1"}, "to": [{"phone_number": "+2"}], "text": 5}, "text"),
+    ],
+)
+def test_an_unreadable_message_received_is_refused_with_the_reason(payload: object, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        TelnyxCarrier().inbound(_received(payload))
+
+
+def test_other_events_carry_no_inbound_text() -> None:
+    request = callback(json_body={"data": {"event_type": "message.finalized", "payload": {"id": "m1"}}})
+    assert TelnyxCarrier().inbound(request) == []

@@ -18,7 +18,14 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from textbus.devinfra.carriers.simulator import CarrierSimulator, Outcome, SentMessage, delivered
+from textbus.devinfra.carriers.simulator import (
+    CarrierSimulator,
+    InboundMessage,
+    Outcome,
+    SentMessage,
+    WebhookRequest,
+    delivered,
+)
 from textbus.devinfra.carriers.twilio import segments
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -192,6 +199,51 @@ class TelnyxSimulator(CarrierSimulator):
     def sign(self, timestamp: str, body: bytes) -> str:
         return base64.b64encode(self._signing_key.sign(timestamp.encode() + b"|" + body)).decode()
 
+    def signed_headers(self, body: bytes) -> dict[str, str]:
+        """A webhook's headers as Telnyx sends them: the time, and its Ed25519 signature over it."""
+        timestamp = str(int(time.time()))
+        return {
+            "Content-Type": "application/json",
+            "telnyx-timestamp": timestamp,
+            "telnyx-signature-ed25519": self.sign(timestamp, body),
+        }
+
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """Telnyx's ``message.received`` event, signed over ``timestamp|body`` with Ed25519."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000+00:00", time.gmtime())
+        event = {
+            "data": {
+                "record_type": "event",
+                "id": str(uuid.uuid4()),
+                "event_type": "message.received",
+                "occurred_at": now,
+                "payload": {
+                    "record_type": "message",
+                    "direction": "inbound",
+                    "id": message.carrier_id,
+                    "type": "MMS" if message.media or message.cc else "SMS",
+                    "from": {
+                        "phone_number": message.sender,
+                        "carrier": "T-Mobile USA",
+                        "line_type": "Wireless",
+                    },
+                    "to": [{"phone_number": message.recipient, "status": "webhook_delivered"}],
+                    "cc": [{"phone_number": n, "status": "webhook_delivered"} for n in message.cc],
+                    "text": message.text,
+                    "media": [
+                        {"url": f.url, "content_type": f.content_type, "size": f.size, "hash_sha256": None}
+                        for f in message.media
+                    ],
+                    "parts": segments(message.text),
+                    "received_at": now,
+                    "errors": [],
+                },
+            },
+            "meta": {"attempt": 1, "delivered_to": webhook_url},
+        }
+        body = json.dumps(event).encode()
+        return [WebhookRequest("POST", webhook_url, self.signed_headers(body), body)]
+
     async def post_callback(
         self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int
     ) -> Any:
@@ -212,12 +264,7 @@ class TelnyxSimulator(CarrierSimulator):
             "meta": {"attempt": 1, "delivered_to": message.callback_url},
         }
         body = json.dumps(event).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            "telnyx-timestamp": timestamp,
-            "telnyx-signature-ed25519": self.sign(timestamp, body),
-        }
+        headers = self.signed_headers(body)
         async with http.post(message.callback_url or "", data=body, headers=headers) as answer:
             answer.raise_for_status()
         return event

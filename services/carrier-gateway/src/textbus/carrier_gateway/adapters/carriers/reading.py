@@ -8,7 +8,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from textbus.carrier_gateway.service.carriers import CallbackRequest
+from textbus.carrier_gateway.service.carriers import CallbackRequest, InboundMedia
 
 
 def text(body: bytes) -> str:
@@ -47,4 +47,36 @@ def field(values: dict[str, Any], name: str) -> str:
     value = values.get(name)
     if not isinstance(value, str) or not value:
         raise ValueError(f"the callback has no {name}")
+    return value
+
+
+def optional_text(values: dict[str, Any], name: str) -> str | None:
+    """An optional string field: None when absent or not a string (a hint, not a requirement)."""
+    value = values.get(name)
+    return value if isinstance(value, str) and value else None
+
+
+def optional_int(values: dict[str, Any], name: str) -> int | None:
+    value = values.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def files(
+    values: dict[str, Any], name: str, type_name: str, size_name: str = "size"
+) -> tuple[InboundMedia, ...]:
+    """A JSON list of file objects (``url``, a type, a size) as the port's media."""
+    items = values.get(name) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ValueError(f"the message's {name} is a list of {{url, {type_name}, {size_name}}}")
+    return tuple(
+        InboundMedia(field(item, "url"), optional_text(item, type_name), optional_int(item, size_name))
+        for item in items
+    )
+
+
+def body_text(values: dict[str, Any], name: str = "text") -> str:
+    """A message's text: empty when absent (an MMS may have none), refused when not a string."""
+    value = values.get(name) or ""
+    if not isinstance(value, str):
+        raise ValueError(f"the message's {name} is not a string")
     return value

@@ -17,7 +17,7 @@ from typing import ClassVar
 import aiohttp
 from pydantic import SecretStr
 
-from textbus.carrier_gateway.adapters.carriers.reading import field, json_body
+from textbus.carrier_gateway.adapters.carriers.reading import body_text, field, files, json_body
 from textbus.carrier_gateway.adapters.carriers.unsigned import secret_in_path
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
@@ -25,7 +25,6 @@ from textbus.carrier_gateway.service.carriers import (
     CallbackRequest,
     Capabilities,
     Credentials,
-    InboundMedia,
     InboundText,
     Receipt,
     Submission,
@@ -90,29 +89,16 @@ class SandboxCarrier:
         body = _object(request)
         if "status" in body:
             return []
-        media = body.get("media") or []
         cc = body.get("cc") or []
-        if not isinstance(media, list) or not all(isinstance(m, dict) for m in media):
-            raise ValueError("a sandbox message's media is a list of {url, type, size}")
         if not isinstance(cc, list) or not all(isinstance(n, str) for n in cc):
             raise ValueError("a sandbox message's cc is a list of numbers")
-        text = body.get("text", "")
-        if not isinstance(text, str):
-            raise ValueError("a sandbox message's text is a string")
         return [
             InboundText(
                 carrier_id=field(body, "id"),
                 sender=field(body, "from"),
                 recipient=field(body, "to"),
-                text=text,
-                media=tuple(
-                    InboundMedia(
-                        url=field(m, "url"),
-                        content_type=m.get("type") if isinstance(m.get("type"), str) else None,
-                        size=m.get("size") if isinstance(m.get("size"), int) else None,
-                    )
-                    for m in media
-                ),
+                text=body_text(body),
+                media=files(body, "media", "type"),
                 cc=tuple(cc),
             )
         ]

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import Answer, call, iso_time, refusal
+from textbus.carrier_gateway.adapters.carriers.reading import body_text, field, files, json_body
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -22,6 +23,7 @@ from textbus.carrier_gateway.service.carriers import (
     Capabilities,
     CarrierRefused,
     Credentials,
+    InboundText,
     Receipt,
     ReceiptStatus,
     Submission,
@@ -170,6 +172,38 @@ class TelnyxCarrier:
                 )
             )
         return receipts
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        """Telnyx's ``message.received`` event: ``payload.from.phone_number``, ``to[]`` (our number
+        first; the rest of a group text with ``cc[]``), ``text``, ``media[]`` {url, content_type,
+        size}."""
+        body = json_body(request)
+        event = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(event, dict) or event.get("event_type") != "message.received":
+            return []
+        payload = event.get("payload")
+        if not isinstance(payload, dict):
+            raise ValueError("a Telnyx message.received without payload")
+        sender = payload.get("from")
+        to = [n for n in payload.get("to") or [] if isinstance(n, dict)]
+        cc = [n for n in payload.get("cc") or [] if isinstance(n, dict)]
+        if not isinstance(sender, dict) or not to:
+            raise ValueError("a Telnyx message.received without from and to")
+        return [
+            InboundText(
+                carrier_id=field(payload, "id"),
+                sender=field(sender, "phone_number"),
+                recipient=field(to[0], "phone_number"),
+                text=body_text(payload),
+                media=files(payload, "media", "content_type"),
+                cc=tuple(field(n, "phone_number") for n in [*to[1:], *cc]),
+                at=iso_time(payload.get("received_at")),
+            )
+        ]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        # The signature covers the timestamp: the same signature twice in the window is a replay.
+        return request.headers.get("telnyx-signature-ed25519") or None
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer()
