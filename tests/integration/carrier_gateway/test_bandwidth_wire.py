@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -14,6 +15,7 @@ from tests.integration.carrier_gateway.wire import ELEVEN_MEDIA, SENDER, Callbac
 from textbus.carrier_gateway.adapters.carriers.bandwidth import BandwidthCarrier, BandwidthCredentials
 from textbus.carrier_gateway.service.carriers import CarrierRefused
 from textbus.devinfra.carriers.bandwidth import BandwidthSimulator
+from textbus.devinfra.carriers.simulator import InboundFile, InboundMessage
 
 ACCOUNT, APPLICATION = "9900000", "93de2206-9669-4e07-948d-329f4b722ee2"
 CREDENTIALS = BandwidthCredentials(
@@ -126,3 +128,32 @@ async def test_a_callback_without_the_applications_credentials_is_not_authentic(
     assert wire.carrier.authentic(genuine, CREDENTIALS)
     assert not wire.carrier.authentic(forged, CREDENTIALS)
     assert not wire.carrier.authentic(anonymous, CREDENTIALS)
+
+
+async def test_an_incoming_group_mms_from_the_simulator_is_authentic_and_read(
+    simulator: BandwidthSimulator, sink: CallbackSink
+) -> None:
+    message = InboundMessage(
+        "+14155550100",
+        "+14155550199",
+        "hi ☀",
+        media=(InboundFile("https://messaging.bandwidth.com/api/v2/users/1/media/m1.png", "image/png"),),
+        cc=("+14155550123",),
+        carrier_id=f"in-{uuid.uuid4()}",
+    )
+    [call] = await simulator.deliver_inbound(message, f"{sink.url}/bandwidth/inbound")
+    assert call.taken
+    [request] = sink.about(message.carrier_id)
+    carrier = BandwidthCarrier()
+    assert carrier.authentic(request, CREDENTIALS)
+    [text] = carrier.inbound(request)
+    assert (text.carrier_id, text.sender, text.recipient, text.text, text.cc) == (
+        message.carrier_id,
+        "+14155550100",
+        "+14155550199",
+        "hi ☀",
+        ("+14155550123",),
+    )
+    assert [m.url for m in text.media] == ["https://messaging.bandwidth.com/api/v2/users/1/media/m1.png"]
+    assert carrier.receipts(request) == [] and carrier.replay_key(request) is None
+    assert not carrier.authentic(dataclasses.replace(request, headers={}), CREDENTIALS)

@@ -156,3 +156,40 @@ def test_no_credential_shows_in_a_repr_or_a_refusal() -> None:
     for secret in ("api-password-secret", "callback-password-secret"):
         assert secret not in repr(CREDENTIALS) and secret not in repr(carrier)
         assert secret not in str(refused(Answer(401, {}, b"{}")))
+
+
+def _received(message: object) -> CallbackRequest:
+    body = json.dumps([{"type": "message-received", "to": "+14155550199", "message": message}]).encode()
+    return CallbackRequest("POST", "https://gw.example/bw", {}, (), body, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_the_published_message_received_is_read() -> None:
+    [text] = BandwidthCarrier().inbound(callback("sms_message_received_callback.json"))
+    example = json.loads((FIXTURES / "sms_message_received_callback.json").read_bytes())["message"]
+    assert (text.carrier_id, text.sender, text.recipient, text.text) == (
+        example["id"],
+        example["from"],
+        example["owner"],
+        example["text"],
+    )
+    assert text.cc == tuple(n for n in example["to"] if n != example["owner"])
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        (None, "without message"),
+        ({"id": "m1", "from": "+14155550100"}, "no owner"),
+        ({"id": "m1", "owner": "+14155550199", "from": "+14155550100", "to": "+1"}, "to is a list"),
+        ({"id": "m1", "owner": "+14155550199", "from": "+1", "media": [{"url": "x"}]}, "list of URLs"),
+        ({"owner": "+14155550199", "from": "+14155550100"}, "no id"),
+    ],
+)
+def test_an_unreadable_message_received_is_refused_with_the_reason(message: object, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        BandwidthCarrier().inbound(_received(message))
+
+
+def test_status_events_carry_no_inbound_text_and_bandwidth_retries_refusals() -> None:
+    assert BandwidthCarrier().inbound(callback("message_sent_callback.json")) == []
+    assert BandwidthCarrier.capabilities.retries_refused_callbacks

@@ -16,7 +16,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from textbus.devinfra.carriers.simulator import CarrierSimulator, Outcome, SentMessage, delivered
+from textbus.devinfra.carriers.simulator import (
+    CarrierSimulator,
+    InboundMessage,
+    Outcome,
+    SentMessage,
+    WebhookRequest,
+    delivered,
+)
 from textbus.devinfra.carriers.twilio import segments
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -161,6 +168,35 @@ class BandwidthSimulator(CarrierSimulator):
         # One event per recipient of a group message (``part`` is the recipient's index here).
         per_status = [("sent", 0), (outcome, 0)] if outcome != "failed" else [("failed", 0)]
         return [(status, index) for status, _ in per_status for index in range(len(message.recipients))]
+
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """Bandwidth's ``message-received`` event, an array of one, with the callback credentials;
+        a group text names every recipient in ``to``, our number as ``owner``."""
+        resource: dict[str, Any] = {
+            "id": message.carrier_id,
+            "owner": message.recipient,
+            "applicationId": self.application_id,
+            "time": _now(),
+            "segmentCount": segments(message.text),
+            "direction": "in",
+            "to": [message.recipient, *message.cc],
+            "from": message.sender,
+            "text": message.text,
+        }
+        if message.media:
+            resource["media"] = [f.url for f in message.media]
+        event = {
+            "time": _now(),
+            "type": "message-received",
+            "to": message.recipient,
+            "description": "Incoming message received",
+            "message": resource,
+        }
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": aiohttp.encode_basic_auth(self.callback_username, self.callback_password),
+        }
+        return [WebhookRequest("POST", webhook_url, headers, json.dumps([event]).encode())]
 
     async def post_callback(
         self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int

@@ -13,6 +13,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import Answer, call, iso_time, refusal
+from textbus.carrier_gateway.adapters.carriers.reading import body_text, field, json_body
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -20,6 +21,8 @@ from textbus.carrier_gateway.service.carriers import (
     Capabilities,
     CarrierRefused,
     Credentials,
+    InboundMedia,
+    InboundText,
     Receipt,
     ReceiptStatus,
     Submission,
@@ -105,11 +108,40 @@ def _receipt(event: Any) -> Receipt | None:
     )
 
 
+def _inbound(event: Any) -> InboundText | None:
+    """A ``message-received`` event: ``message.owner`` is our number, ``message.to`` every
+    recipient of a group text (ours among them), ``message.media`` the files' URLs."""
+    if not isinstance(event, dict) or event.get("type") != "message-received":
+        return None
+    message = event.get("message")
+    if not isinstance(message, dict):
+        raise ValueError("a Bandwidth message-received without message")
+    ours = field(message, "owner")
+    to = message.get("to") or []
+    media = message.get("media") or []
+    if not isinstance(to, list) or not all(isinstance(n, str) for n in to):
+        raise ValueError("a Bandwidth message's to is a list of numbers")
+    if not isinstance(media, list) or not all(isinstance(url, str) for url in media):
+        raise ValueError("a Bandwidth message's media is a list of URLs")
+    return InboundText(
+        carrier_id=field(message, "id"),
+        sender=field(message, "from"),
+        recipient=ours,
+        text=body_text(message),
+        media=tuple(InboundMedia(url) for url in media),
+        cc=tuple(n for n in to if n != ours),
+        at=iso_time(message.get("time")),
+    )
+
+
 class BandwidthCarrier:
     kind = "bandwidth"
     credentials: type[Credentials] = BandwidthCredentials
     # Several numbers in ``to`` make a group MMS.
-    capabilities = Capabilities(group_texting=True, receipts=True, max_media=10)
+    # Bandwidth retries a callback that is not answered 2xx, for up to 24 hours.
+    capabilities = Capabilities(
+        group_texting=True, receipts=True, max_media=10, retries_refused_callbacks=True
+    )
     default_api_url = "https://messaging.bandwidth.com"
 
     def __init__(self, clock: Clock = utc_now) -> None:
@@ -166,6 +198,14 @@ class BandwidthCarrier:
         # Bandwidth posts an array; its OpenAPI examples show the single event.
         events = body if isinstance(body, list) else [body]
         return [receipt for event in events if (receipt := _receipt(event)) is not None]
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        body = json_body(request)
+        events = body if isinstance(body, list) else [body]
+        return [text for event in events if (text := _inbound(event)) is not None]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        return None  # basic credentials, no timestamp: a replay is a retry
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer()
