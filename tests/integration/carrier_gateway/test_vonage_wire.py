@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -10,6 +11,7 @@ import pytest
 from pydantic import SecretStr
 
 from tests.integration.carrier_gateway.receiver import closed_port_url, impatient, receiving
+from tests.integration.carrier_gateway.wire import CallbackSink
 from tests.unit.carrier_gateway.carriers.canned import a_submission
 from textbus.carrier_gateway.adapters.carriers.vonage import VonageCarrier, VonageCredentials
 from textbus.carrier_gateway.service.carriers import (
@@ -19,8 +21,8 @@ from textbus.carrier_gateway.service.carriers import (
     CarrierRefused,
     SubmitUnknown,
 )
-from textbus.devinfra.carriers.simulator import Fault
-from textbus.devinfra.carriers.vonage import VonageSimulator
+from textbus.devinfra.carriers.simulator import Fault, InboundMessage
+from textbus.devinfra.carriers.vonage import DlrMethod, VonageSimulator
 from textbus.kit.outbound import RetryLater
 
 pytestmark = pytest.mark.integration
@@ -194,3 +196,31 @@ async def test_bad_credentials_fail_the_check(
     with pytest.raises(CarrierRefused) as refused:
         await vonage.check_credentials(http, simulator.url, wrong)
     assert refused.value.code == "Unauthorized"
+
+
+@pytest.mark.parametrize("method", ["POST", "POST-JSON"])
+async def test_a_long_incoming_text_arrives_in_signed_parts_in_any_order(
+    method: DlrMethod, sink: CallbackSink
+) -> None:
+    sim = VonageSimulator(
+        "key-1", "api-secret-1", "sig-secret-1", signature_method="sha256", dlr_method=method
+    )
+    sim.inbound_parts_reversed = True
+    text = "".join(f"word{i} " for i in range(60))  # 400-odd characters: three parts
+    message = InboundMessage("+447700900001", "+447700900000", text, carrier_id=f"IN{uuid.uuid4().hex[:12]}")
+    async with sim:
+        calls = await sim.deliver_inbound(message, f"{sink.url}/vonage/inbound")
+    assert len(calls) == 3 and all(call.taken for call in calls)
+    requests = sink.about(message.carrier_id)
+    assert all(vonage.authentic(request, SIGNED) for request in requests)
+    assert not any(
+        vonage.authentic(request, CREDENTIALS.model_copy(update={"signature_secret": SecretStr("x")}))
+        for request in requests
+    )
+    parts = [t for request in requests for t in vonage.inbound(request)]
+    assert [t.part.part for t in parts if t.part] == [3, 2, 1]
+    assert {(t.part.reference, t.part.total) for t in parts if t.part} == {(parts[0].part.reference, 3)}  # type: ignore[union-attr]
+    assert "".join(t.text for t in sorted(parts, key=lambda t: t.part.part)) == text  # type: ignore[union-attr]
+    assert {(t.sender, t.recipient) for t in parts} == {("+447700900001", "+447700900000")}
+    assert len({vonage.replay_key(request) for request in requests}) == 3
+    assert all(vonage.receipts(request) == [] for request in requests)

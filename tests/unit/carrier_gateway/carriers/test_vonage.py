@@ -30,6 +30,7 @@ from textbus.carrier_gateway.adapters.carriers.vonage import (
 from textbus.carrier_gateway.service.carriers import (
     CarrierBusy,
     CarrierRefused,
+    Concatenated,
     Receipt,
     Submission,
 )
@@ -280,3 +281,47 @@ def test_credentials_never_show_their_secrets() -> None:
 def test_a_misspelled_credential_field_is_refused() -> None:
     with pytest.raises(ValidationError):
         VonageCredentials.model_validate({"api_key": "k", "api_secret": "s", "signature_mehtod": "sha1"})
+
+
+def test_the_published_inbound_message_is_read() -> None:
+    [text] = vonage.inbound(callback(json_body=fixture("vonage", "inbound_sms.json")))
+    assert (text.carrier_id, text.sender, text.recipient, text.text, text.part) == (
+        "0A0000000123ABCD1",
+        "+447700900001",
+        "+447700900000",
+        "Hello world",
+        None,
+    )
+    assert text.at == datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
+    assert vonage.inbound(callback(json_body=fixture("vonage", "delivery_receipt.json"))) == []
+
+
+def test_a_part_of_a_long_text_names_its_place_and_the_whole() -> None:
+    body = fixture("vonage", "inbound_sms.json") | {
+        "concat": "true",
+        "concat-ref": "108",
+        "concat-total": "3",
+        "concat-part": "2",
+    }
+    [text] = vonage.inbound(callback(method="GET", query=body))
+    assert text.part == Concatenated(reference="108", total=3, part=2)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"type": "binary"}, "binary"),
+        ({"concat": "true", "concat-ref": "1", "concat-total": "x", "concat-part": "1"}, "concat"),
+        ({"concat": "true", "concat-ref": "1", "concat-total": "2", "concat-part": "3"}, "outside"),
+        ({"messageId": ""}, "no messageId"),
+    ],
+)
+def test_an_unreadable_inbound_message_is_refused_with_the_reason(
+    changes: dict[str, str], reason: str
+) -> None:
+    with pytest.raises(ValueError, match=reason):
+        vonage.inbound(callback(json_body=fixture("vonage", "inbound_sms.json") | changes))
+
+
+def test_vonage_retries_what_it_was_refused() -> None:
+    assert VonageCarrier.capabilities.retries_refused_callbacks

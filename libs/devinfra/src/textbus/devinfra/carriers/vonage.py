@@ -8,18 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
+import random
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
 
-from textbus.devinfra.carriers.simulator import CarrierSimulator, SentMessage
+from textbus.devinfra.carriers.simulator import (
+    CarrierSimulator,
+    InboundMessage,
+    SentMessage,
+    WebhookRequest,
+)
 
-DlrMethod = Literal["GET", "POST-JSON"]
+DlrMethod = Literal["GET", "POST", "POST-JSON"]
 # GSM-7's extension table: two septets each.
 GSM_EXTENSION = set("\f^{}\\[~]|€")
 OUTCOME_WORDS = {"delivered": "delivered", "undelivered": "expired", "failed": "failed"}
@@ -50,6 +58,7 @@ class VonageSimulator(CarrierSimulator):
         self.api_key, self.api_secret = api_key, api_secret
         self.signature_secret, self.signature_method = signature_secret, signature_method
         self.dlr_method = dlr_method
+        self.inbound_parts_reversed = False
         # Parts (0-based) of the next message answered "1 Throttled": Vonage's always-200 throttling.
         self.throttle_next: set[int] = set()
         super().__init__(**options)
@@ -138,6 +147,51 @@ class VonageSimulator(CarrierSimulator):
         word = OUTCOME_WORDS[outcome]
         return [(status, part) for part in range(len(message.part_ids)) for status in ("accepted", word)]
 
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """The SMS API's inbound message, sent the account's way (GET, form or JSON POST), signed
+        when the account has a signature secret; a text over one segment arrives as concat parts,
+        reversed when ``inbound_parts_reversed`` (Vonage does not promise their order)."""
+        now = datetime.now(UTC)
+        size = 160 if message.text.isascii() else 70
+        if len(message.text) <= size:
+            chunks = [message.text]
+        else:
+            step = 153 if size == 160 else 67
+            chunks = [message.text[i : i + step] for i in range(0, len(message.text), step)]
+        reference = f"{random.getrandbits(16)}"
+        requests = []
+        for index, chunk in enumerate(chunks):
+            params = {
+                "api-key": self.api_key,
+                "msisdn": message.sender.removeprefix("+"),
+                "to": message.recipient.removeprefix("+"),
+                "messageId": message.carrier_id if len(chunks) == 1 else f"{message.carrier_id}-{index + 1}",
+                "text": chunk,
+                "type": "text" if message.text.isascii() else "unicode",
+                "keyword": (chunk.split() or [""])[0].upper(),
+                "message-timestamp": now.strftime("%Y-%m-%d %H:%M:%S"),
+            }
+            if len(chunks) > 1:
+                params |= {
+                    "concat": "true",
+                    "concat-ref": reference,
+                    "concat-total": str(len(chunks)),
+                    "concat-part": str(index + 1),
+                }
+            if self.signature_secret is not None:
+                params |= {"timestamp": str(int(time.time())), "nonce": str(uuid.uuid4())}
+                params["sig"] = self.sign(params)
+            requests.append(self._webhook_request(webhook_url, params))
+        return requests[::-1] if self.inbound_parts_reversed else requests
+
+    def _webhook_request(self, url: str, params: dict[str, str]) -> WebhookRequest:
+        if self.dlr_method == "GET":
+            return WebhookRequest("GET", f"{url}{'&' if '?' in url else '?'}{urlencode(params)}")
+        if self.dlr_method == "POST":
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            return WebhookRequest("POST", url, form, urlencode(params).encode())
+        return WebhookRequest("POST", url, {"Content-Type": "application/json"}, json.dumps(params).encode())
+
     async def post_callback(
         self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int
     ) -> dict[str, str]:
@@ -161,6 +215,9 @@ class VonageSimulator(CarrierSimulator):
         assert message.callback_url is not None
         if self.dlr_method == "GET":
             async with http.get(message.callback_url, params=dlr) as response:
+                response.raise_for_status()
+        elif self.dlr_method == "POST":
+            async with http.post(message.callback_url, data=dlr) as response:
                 response.raise_for_status()
         else:
             async with http.post(message.callback_url, json=dlr) as response:

@@ -31,6 +31,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import call, refusal
+from textbus.carrier_gateway.adapters.carriers.reading import field
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -38,7 +39,9 @@ from textbus.carrier_gateway.service.carriers import (
     Capabilities,
     CarrierBusy,
     CarrierRefused,
+    Concatenated,
     Credentials,
+    InboundText,
     Receipt,
     ReceiptStatus,
     Submission,
@@ -116,7 +119,10 @@ def e164(number: str | None) -> str | None:
 class VonageCarrier:
     kind = "vonage"
     credentials = VonageCredentials
-    capabilities = Capabilities(group_texting=False, receipts=True, max_media=0)
+    # Vonage retries an inbound message not answered 200, for up to 24 hours.
+    capabilities = Capabilities(
+        group_texting=False, receipts=True, max_media=0, retries_refused_callbacks=True
+    )
     default_api_url = "https://rest.nexmo.com"
 
     async def submit(
@@ -201,6 +207,42 @@ class VonageCarrier:
                 at=vonage_time(params.get("scts")) or vonage_time(params.get("message-timestamp")),
             )
         ]
+
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        """The SMS API's inbound message: ``msisdn`` (the sender), ``to`` (our number), ``messageId``,
+        ``text``, ``type``; a long text arrives in parts with ``concat-ref/-total/-part``."""
+        params = callback_params(request)
+        if "status" in params or "msisdn" not in params:
+            return []
+        if params.get("type") == "binary":
+            raise ValueError("a binary Vonage message carries no text")
+        part = None
+        if params.get("concat", "").lower() == "true":
+            try:
+                part = Concatenated(
+                    reference=field(params, "concat-ref"),
+                    total=int(field(params, "concat-total")),
+                    part=int(field(params, "concat-part")),
+                )
+            except ValueError as error:
+                raise ValueError(f"a Vonage message part without its concat fields ({error})") from None
+            if not 1 <= part.part <= part.total:
+                raise ValueError("a Vonage message part outside its concat-total")
+        return [
+            InboundText(
+                carrier_id=field(params, "messageId"),
+                sender=e164(field(params, "msisdn")) or "",
+                recipient=e164(field(params, "to")) or "",
+                text=params.get("text", ""),
+                at=vonage_time(params.get("message-timestamp")),
+                part=part,
+            )
+        ]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        # A signed call covers its timestamp and nonce: its signature, seen twice, is a replay.
+        params = callback_params(request)
+        return params.get("sig") or None
 
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer(status=200)
