@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
 
 from tests.integration.carrier_gateway.receiver import closed_port_url, impatient
 from tests.unit.carrier_gateway.carriers.canned import a_submission, shown
 from textbus.carrier_gateway.adapters.carriers.voipms import VoipMsCarrier, VoipMsCredentials
 from textbus.carrier_gateway.service.carriers import (
+    CallbackRequest,
     CarrierBusy,
     CarrierRefused,
     Media,
     Submission,
     SubmitUnknown,
 )
-from textbus.devinfra.carriers.simulator import Fault
+from textbus.devinfra.carriers.simulator import Fault, InboundMessage
 from textbus.devinfra.carriers.voipms import VoipMsSimulator
 from textbus.kit.outbound import RetryLater
 
@@ -138,3 +142,53 @@ async def test_bad_credentials_fail_the_check(
     with pytest.raises(CarrierRefused) as refused:
         await voipms.check_credentials(http, simulator.url, wrong)
     assert refused.value.code == "invalid_credentials"
+
+
+async def test_an_incoming_text_from_the_simulator_is_read_from_its_get_callback() -> None:
+    taken: list[CallbackRequest] = []
+
+    async def take(request: web.Request) -> web.Response:
+        taken.append(
+            CallbackRequest("GET", str(request.url), {}, list(request.query.items()), b"", datetime.now(UTC))
+        )
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/{path:.*}", take)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        sim = VoipMsSimulator("me@example.com", PASSWORD, dids=["5145550100"])
+        message = InboundMessage("+15145550123", "+15145550100", "salut & à bientôt", carrier_id="23708")
+        async with sim:
+            [call] = await sim.deliver_inbound(
+                message, str(server.make_url("/v1/carriers/p1/webhook/s/secret"))
+            )
+    finally:
+        await server.close()
+    assert call.taken and len(taken) == 1
+    credentials = VoipMsCredentials(
+        api_username="me@example.com", api_password=SecretStr(PASSWORD), webhook_secret=SecretStr("secret")
+    )
+    carrier = VoipMsCarrier()
+    assert carrier.authentic(taken[0], credentials)
+    [text] = carrier.inbound(taken[0])
+    assert (text.carrier_id, text.sender, text.recipient, text.text) == (
+        "23708",
+        "+15145550123",
+        "+15145550100",
+        "salut & à bientôt",
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ({"id": "1", "from": "123", "to": "5145550100"}, "ten"),
+        ({"from": "5145550123", "to": "5145550100"}, "no id"),
+    ],
+)
+def test_an_unreadable_voipms_callback_is_refused(query: dict[str, str], reason: str) -> None:
+    request = CallbackRequest("GET", "https://g.example/w", {}, list(query.items()), b"", datetime.now(UTC))
+    with pytest.raises(ValueError, match=reason):
+        VoipMsCarrier().inbound(request)

@@ -6,13 +6,20 @@ no delivery receipts."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
 
-from textbus.devinfra.carriers.simulator import CarrierSimulator, SentMessage
+from textbus.devinfra.carriers.simulator import (
+    CarrierSimulator,
+    InboundMessage,
+    SentMessage,
+    WebhookRequest,
+)
 
 TEXT_LIMITS = {"sendSMS": 160, "sendMMS": 1600}
 MEDIA_FIELDS = ("media1", "media2", "media3")
@@ -81,6 +88,18 @@ class VoipMsSimulator(CarrierSimulator):
     @staticmethod
     def _status(word: str) -> web.Response:
         return web.json_response({"status": word})
+
+    def inbound_requests(self, message: InboundMessage, webhook_url: str) -> list[WebhookRequest]:
+        """The account's SMS URL callback: a GET, numbers as ten digits, the text in ``message``
+        (the placeholders the profile's webhook URL names, filled in)."""
+        query = {
+            "id": message.carrier_id,
+            "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "from": message.sender.removeprefix("+1"),
+            "to": message.recipient.removeprefix("+1"),
+            "message": message.text,
+        }
+        return [WebhookRequest("GET", f"{webhook_url.split('?', 1)[0]}?{urlencode(query)}")]
 
     async def post_callback(
         self, http: aiohttp.ClientSession, message: SentMessage, status: str, part: int

@@ -18,6 +18,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import call, refusal
+from textbus.carrier_gateway.adapters.carriers.reading import field
 from textbus.carrier_gateway.adapters.carriers.unsigned import nanp_digits, secret_in_path
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
@@ -27,6 +28,7 @@ from textbus.carrier_gateway.service.carriers import (
     CarrierBusy,
     CarrierRefused,
     Credentials,
+    InboundText,
     Receipt,
     Submission,
 )
@@ -120,5 +122,32 @@ class VoipMsCarrier:
     def receipts(self, request: CallbackRequest) -> list[Receipt]:
         return []  # voip.ms's callbacks are inbound messages only
 
+    def inbound(self, request: CallbackRequest) -> list[InboundText]:
+        """voip.ms's SMS URL callback: a GET to the URL the account holds, its placeholders filled
+        (``?id={ID}&date={TIMESTAMP}&from={FROM}&to={TO}&message={MESSAGE}``, the URL the profile
+        shows); numbers are ten North American digits."""
+        params = dict(request.query)
+        return [
+            InboundText(
+                carrier_id=field(params, "id"),
+                sender=_nanp(field(params, "from")),
+                recipient=_nanp(field(params, "to")),
+                text=params.get("message", ""),
+            )
+        ]
+
+    def replay_key(self, request: CallbackRequest) -> str | None:
+        return None  # a secret in the URL, no timestamp: a replay is a retry
+
     def answer(self) -> CallbackAnswer:
         return CallbackAnswer(status=200, content_type="text/plain", body=b"ok")
+
+
+def _nanp(digits: str) -> str:
+    """voip.ms writes North American numbers as ten digits (eleven with the leading 1)."""
+    national = digits.removeprefix("1") if len(digits) == 11 else digits
+    if not (len(national) == 10 and national.isdigit()):
+        raise ValueError(
+            f"voip.ms wrote a number that is not ten North American digits ({len(digits)} chars)"
+        )
+    return f"+1{national}"
