@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import json
 import random
@@ -219,7 +220,7 @@ class CarrierSimulator(ABC):
         """Deliver ``message`` to the webhook as the carrier would: each call retried (backing off
         from 0.2 s to 2 s) while the answer is a 5xx or none, for up to ``retry_for_seconds``."""
         if not message.carrier_id:
-            message = InboundMessage(**{**message.__dict__, "carrier_id": self.new_id("IN")})
+            message = dataclasses.replace(message, carrier_id=self.new_id("IN"))
         calls = [WebhookCall(r) for r in self.inbound_requests(message, webhook_url)]
         for call in calls:
             self.webhooks_sent.append(call)
@@ -230,8 +231,8 @@ class CarrierSimulator(ABC):
         loop = asyncio.get_running_loop()
         deadline = loop.time() + retry_for_seconds
         backoff = 0.2
+        request = call.request
         while True:
-            request = call.request
             try:
                 async with self.client.request(
                     request.method, request.url, headers=request.headers, data=request.body or None

@@ -33,15 +33,6 @@ def form(request: CallbackRequest) -> list[tuple[str, str]]:
         raise ValueError("the callback's form is not UTF-8") from None
 
 
-def parameters(request: CallbackRequest) -> dict[str, str]:
-    """The call's parameters: the query for a GET, the form for a form POST (first value wins)."""
-    fields = request.query if request.method == "GET" else form(request)
-    chosen: dict[str, str] = {}
-    for name, value in fields:
-        chosen.setdefault(name, value)
-    return chosen
-
-
 def field(values: dict[str, Any], name: str) -> str:
     """A required, non-empty string field."""
     value = values.get(name)

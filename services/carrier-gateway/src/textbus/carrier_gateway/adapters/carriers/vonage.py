@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
-from urllib.parse import parse_qsl
 
 import aiohttp
 from pydantic import SecretStr
 
 from textbus.carrier_gateway.adapters.carriers.http import call, refusal
-from textbus.carrier_gateway.adapters.carriers.reading import field
+from textbus.carrier_gateway.adapters.carriers.reading import field, form, json_body
 from textbus.carrier_gateway.service.carriers import (
     Accepted,
     CallbackAnswer,
@@ -92,14 +90,11 @@ def callback_params(request: CallbackRequest) -> dict[str, str]:
     if request.method == "GET":
         return dict(request.query)
     if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            body = json.loads(request.body)
-        except ValueError as error:
-            raise ValueError("the callback's body is not JSON") from error
+        body = json_body(request)
         if not isinstance(body, dict):
             raise ValueError("the callback's body is not a JSON object")
         return {key: str(value) for key, value in body.items()}
-    return dict(parse_qsl(request.body.decode(), keep_blank_values=True))
+    return dict(form(request))
 
 
 def vonage_time(value: str | None) -> datetime | None:
